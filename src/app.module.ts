@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './platform/audit/audit.module';
+import { AppConfig } from './platform/config/config';
+import { ConfigModule } from './platform/config/config.module';
+import { DatabaseModule } from './platform/database/database.module';
+import { HttpPlatformModule } from './platform/http/http.module';
+import { IdentityModule } from './platform/identity/identity.module';
+import { OpsModule } from './platform/ops/ops.module';
+import { QueueModule } from './platform/queue/queue.module';
+
+/**
+ * The whole box. Platform modules first (every CRM module stands on them), then the CRM
+ * modules. `config.mode` decides whether queue processors and schedules run in this process.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HttpPlatformModule,
+        IdentityModule,
+        AuditModule,
+        QueueModule.forRoot(config),
+        OpsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './naming.strategy';
+
+/** Where compiled (dist/migrations/*.js) or source (migrations/*.ts under jest) migrations live. */
+export const MIGRATIONS_GLOB = path.resolve(__dirname, '../../../migrations/*.{js,ts}').replace(/\\/g, '/');
+const DIST_MIGRATIONS_GLOB = path.resolve(__dirname, '../../migrations/*.js').replace(/\\/g, '/');
+
+export function migrationsGlob(): string {
+  // In dist/ the compiled migrations sit at dist/migrations; from src/ (tests) at ./migrations.
+  return __filename.endsWith('.js') && __dirname.includes(`${path.sep}dist${path.sep}`) ? DIST_MIGRATIONS_GLOB : MIGRATIONS_GLOB;
+}
+
+export function dataSourceOptions(url: string, poolSize = 10, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    migrations: [migrationsGlob()],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: { max: poolSize, application_name: 'crm' },
+    ...extra,
+  } as DataSourceOptions;
+}

@@ -1,0 +1,40 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { dataSourceOptions } from './data-source-options';
+
+/**
+ * Postgres through TypeORM (migrations only, never synchronize) and the request/job context
+ * (nestjs-cls) that carries the caller and the current transaction: `@Transactional()` on a
+ * service method, `TransactionHost.tx` for the EntityManager inside it.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions(config.database.url as string, config.database.poolSize),
+        autoLoadEntities: true,
+        retryAttempts: 0,
+      }),
+    }),
+    ClsModule.forRoot({
+      global: true,
+      guard: { mount: true, generateId: true, idGenerator: (ctx) => String(ctx.switchToHttp().getRequest<{ id?: string }>().id ?? '') },
+      plugins: [
+        new ClsPluginTransactional({
+          imports: [TypeOrmModule],
+          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }),
+          enableTransactionProxy: true,
+        }),
+      ],
+    }),
+  ],
+})
+export class DatabaseModule {}

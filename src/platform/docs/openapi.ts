@@ -1,0 +1,29 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+export const API_VERSION = '1.0.0';
+
+export function buildOpenApiDocument(app: INestApplication, serverUrl?: string): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('CRM box API')
+    .setDescription(
+      'The REST API of the self-hosted CRM. Errors are application/problem+json (RFC 9457); ' +
+        'lists are cursor-paginated; writes honor Idempotency-Key and If-Match.',
+    )
+    .setVersion(API_VERSION)
+    .setLicense('AGPL-3.0-only', 'https://www.gnu.org/licenses/agpl-3.0.html')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey');
+  if (serverUrl) builder.addServer(serverUrl);
+  return SwaggerModule.createDocument(app, builder.build(), {
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+  });
+}
+
+export function mountDocs(app: INestApplication, document: OpenAPIObject): void {
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
