@@ -7,6 +7,7 @@ import { HttpPlatformModule } from './platform/http/http.module';
 import { IdentityModule } from './platform/identity/identity.module';
 import { OpsModule } from './platform/ops/ops.module';
 import { QueueModule } from './platform/queue/queue.module';
+import { RedisModule } from './platform/redis/redis.module';
 
 /**
  * The whole box. Platform modules first (every CRM module stands on them), then the CRM
@@ -20,6 +21,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        RedisModule,
         HttpPlatformModule,
         IdentityModule,
         AuditModule,
