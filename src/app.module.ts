@@ -1,12 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ContactsModule } from './modules/contacts/contacts.module';
 import { AuditModule } from './platform/audit/audit.module';
 import { AppConfig } from './platform/config/config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { HttpPlatformModule } from './platform/http/http.module';
 import { IdentityModule } from './platform/identity/identity.module';
+import { MailModule } from './platform/mail/mail.module';
+import { NotificationsModule } from './platform/notifications/notifications.module';
 import { OpsModule } from './platform/ops/ops.module';
 import { QueueModule } from './platform/queue/queue.module';
+import { RecordsModule } from './platform/records/records.module';
 import { RedisModule } from './platform/redis/redis.module';
 
 /**
@@ -25,8 +29,12 @@ export class AppModule {
         HttpPlatformModule,
         IdentityModule,
         AuditModule,
+        RecordsModule,
         QueueModule.forRoot(config),
+        MailModule,
+        NotificationsModule,
         OpsModule,
+        ContactsModule,
       ],
     };
   }

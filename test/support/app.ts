@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DynamicModule, ForwardReference, Module, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import supertest from 'supertest';
@@ -22,7 +23,13 @@ export interface TestAppOptions {
   /** Run the queue's processors and schedules in this process (box mode). */
   worker?: boolean;
   env?: Record<string, string>;
+  /** Test-only modules mounted beside the app (e.g. a scoped resource that no CRM module provides yet). */
+  imports?: Array<Type<unknown> | DynamicModule | ForwardReference>;
 }
+
+/** Root of a test app with extra modules: AppModule plus the test's own. */
+@Module({})
+class TestRootModule {}
 
 /** A database of this file's own, cloned from the migrated template of this run. */
 export async function cloneDatabase(): Promise<string> {
@@ -60,6 +67,8 @@ export function testConfig(databaseName: string, opts: TestAppOptions = {}): App
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: `/tmp/crm-test/${databaseName}`,
     PUBLIC_URL: 'http://localhost:3000',
+    // Suites send hundreds of requests a minute from one address; rate-limit specs set their own.
+    RATE_LIMIT_MAX: '100000',
     ...opts.env,
   });
   return { ...config, mode: opts.worker ? 'box' : 'api' };
@@ -69,7 +78,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const databaseName = await cloneDatabase();
   const config = testConfig(databaseName, opts);
   const rootLogger = createRootLogger(config.logLevel);
-  const app = await createHttpApp(AppModule.forRoot(config), { config, rootLogger, nestLogger: false });
+  const root: DynamicModule = opts.imports?.length
+    ? { module: TestRootModule, imports: [AppModule.forRoot(config), ...opts.imports] }
+    : AppModule.forRoot(config);
+  const app = await createHttpApp(root, { config, rootLogger, nestLogger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);

@@ -63,6 +63,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(64) WORKER_CONCURRENCY: number = 4;
   @IsString() HOUSEKEEPING_CRON: string = '0 3 * * *';
   @Transform(toInt) @IsInt() @Min(1) JOB_RETENTION_DAYS: number = 14;
+  @Transform(toInt) @IsInt() @Min(10) @Max(3600000) JOB_BACKOFF_MS: number = 5000;
+  @Transform(toInt) @IsInt() @Min(500) @Max(600000) JOB_LOCK_MS: number = 30000;
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000) JOB_SHUTDOWN_GRACE_MS: number = 20000;
+  @Transform(toInt) @IsInt() @Min(20) @Max(60000) OUTBOX_POLL_MS: number = 1000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
   @Transform(toBool) @IsBoolean() TRUST_PROXY: boolean = false;
@@ -88,7 +92,20 @@ export interface AppConfig {
   mail: { smtpUrl?: string; from: string };
   auth: { jwtSecret?: string; accessTokenTtl: number; refreshTokenTtl: number };
   idempotencyTtlHours: number;
-  jobs: { attempts: number; concurrency: number; housekeepingCron: string; retentionDays: number };
+  jobs: {
+    attempts: number;
+    concurrency: number;
+    housekeepingCron: string;
+    retentionDays: number;
+    /** First retry delay; each further attempt doubles it. */
+    backoffMs: number;
+    /** How long a worker holds a job before it counts as stalled (crashed worker) and runs elsewhere. */
+    lockMs: number;
+    /** On shutdown, how long active jobs may run on before the worker lets go of them. */
+    shutdownGraceMs: number;
+    /** The outbox relay's polling interval; commits also wake it at once (LISTEN/NOTIFY). */
+    outboxPollMs: number;
+  };
   logLevel: string;
 }
 
@@ -113,7 +130,8 @@ export function loadConfig(mode: RunMode, env: NodeJS.ProcessEnv = process.env):
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, unknown> = {};
   for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'SMTP_URL', 'JWT_SECRET']) {
-    if (env[key] !== undefined) raw[key] = env[key];
+    // `PORT=` in an env file means "not set" (the default), not an invalid empty value.
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).map(
@@ -156,6 +174,10 @@ export function loadConfig(mode: RunMode, env: NodeJS.ProcessEnv = process.env):
       concurrency: vars.WORKER_CONCURRENCY,
       housekeepingCron: vars.HOUSEKEEPING_CRON,
       retentionDays: vars.JOB_RETENTION_DAYS,
+      backoffMs: vars.JOB_BACKOFF_MS,
+      lockMs: vars.JOB_LOCK_MS,
+      shutdownGraceMs: vars.JOB_SHUTDOWN_GRACE_MS,
+      outboxPollMs: vars.OUTBOX_POLL_MS,
     },
     logLevel: vars.LOG_LEVEL,
   };

@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { ExecutionContext, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClsModule } from 'nestjs-cls';
+import { ClsModule, ClsService } from 'nestjs-cls';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
+import { Actor, CLS_ACTOR } from '../access/actor';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
@@ -26,7 +27,18 @@ import { dataSourceOptions } from './data-source-options';
     }),
     ClsModule.forRoot({
       global: true,
-      guard: { mount: true, generateId: true, idGenerator: (ctx) => String(ctx.switchToHttp().getRequest<{ id?: string }>().id ?? '') },
+      // The context is opened by an interceptor, around the handler and everything it calls:
+      // under Fastify neither a middleware's run() nor a guard's enterWith() reaches the handler.
+      // Guards run before it, so the caller they authenticated is copied from the request.
+      interceptor: {
+        mount: true,
+        generateId: true,
+        idGenerator: (ctx: ExecutionContext) => String(ctx.switchToHttp().getRequest<{ id?: string }>().id ?? ''),
+        setup: (cls: ClsService, ctx: ExecutionContext) => {
+          const actor = ctx.switchToHttp().getRequest<{ actor?: Actor }>().actor;
+          if (actor) cls.set(CLS_ACTOR, actor);
+        },
+      },
       plugins: [
         new ClsPluginTransactional({
           imports: [TypeOrmModule],

@@ -3,7 +3,8 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 export const API_VERSION = '1.0.0';
 
-export function buildOpenApiDocument(app: INestApplication, serverUrl?: string): OpenAPIObject {
+/** `serverUrl` is this install's PUBLIC_URL, so Swagger UI's "Try it out" reaches it behind a proxy. */
+export function buildOpenApiDocument(app: INestApplication, serverUrl: string): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('CRM box API')
     .setDescription(
@@ -14,7 +15,7 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl?: string):
     .setLicense('AGPL-3.0-only', 'https://www.gnu.org/licenses/agpl-3.0.html')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey');
-  if (serverUrl) builder.addServer(serverUrl);
+  builder.addServer(serverUrl, 'This installation (PUBLIC_URL)');
   return SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });

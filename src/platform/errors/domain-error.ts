@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'precondition_failed'
   | 'precondition_required'
   | 'payload_too_large'
+  | 'uri_too_long'
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'rate_limited'

@@ -3,10 +3,16 @@ import cors from '@fastify/cors';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyHttpOptions, LogController } from 'fastify';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { buildOpenApiDocument, mountDocs } from '../docs/openapi';
-import { sendProblem } from './problem.filter';
+import { DomainError } from '../errors/domain-error';
+import { registerJsonBodyParser } from './json-body';
+import { notFoundHandler, RouteTable } from './not-found';
+import { clientErrorHandler, sendProblem } from './problem.filter';
+import { registerRateLimit } from './rate-limit';
 import { requestIdFrom } from './request-id';
 
 export interface HttpAppOptions {
@@ -15,25 +21,63 @@ export interface HttpAppOptions {
   nestLogger: LoggerService | false;
 }
 
+/**
+ * Nest installs its own Fastify error and not-found handlers during init; its error handler
+ * turns Fastify's errors (body too large, malformed JSON, …) into bare HttpExceptions and
+ * loses their codes. This adapter installs ours in their place when Nest asks, so each is set
+ * once (no FSTWRN004) and every failure reaches sendProblem as it was raised.
+ */
+export class ProblemFastifyAdapter extends FastifyAdapter {
+  /** Known routes, so an unknown method on a known path is a 405 rather than a 404. */
+  readonly routes = new RouteTable();
+
+  constructor(options: FastifyHttpOptions<Server>) {
+    super(options);
+    this.routes.attach(this.getInstance());
+  }
+
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance().setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
+  }
+
+  override setNotFoundHandler(): ReturnType<FastifyAdapter['setNotFoundHandler']> {
+    return this.getInstance().setNotFoundHandler(notFoundHandler(this.routes));
+  }
+}
+
 export function createFastifyAdapter(config: AppConfig, rootLogger: Logger): FastifyAdapter {
-  return new FastifyAdapter({
+  return new ProblemFastifyAdapter({
     loggerInstance: rootLogger.child({ component: 'http' }),
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFrom,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
-    return503OnClosing: true,
+    // Requests that arrive while the server drains get our 503 problem (configureHttpApp), not Fastify's plain one.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Fastify's defaults, stated: a body with `__proto__` or `constructor.prototype` is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    clientErrorHandler,
+    // Malformed URLs and over-long path parameters, which Fastify answers before any route or hook.
+    frameworkErrors: (err, request, reply) => sendProblem(err, request, reply),
+    // OpsModule writes one line per request (route, status, duration) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 }
 
-/** Everything about the HTTP edge that is not a route: errors, headers, CORS, docs. */
+/** Everything about the HTTP edge that is not a route: body parsing, headers, CORS, rate limits, docs. */
 export async function configureHttpApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.setErrorHandler((err, request, reply) => sendProblem(err, request, reply));
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) throw new DomainError('SHUTTING_DOWN', 'unavailable', 'This server is shutting down; retry and another will answer.', [], { 'Retry-After': '1' });
   });
+  registerJsonBodyParser(fastify);
   await app.register(helmet, {
     // Swagger UI needs inline scripts and styles on /docs; everything else is JSON.
     contentSecurityPolicy: {
@@ -47,12 +91,26 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
   });
   await app.register(cors, {
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
-    credentials: true,
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    // Callers authenticate with a header (bearer token or API key), never a cookie.
+    credentials: false,
+    exposedHeaders: [
+      'X-Request-Id',
+      'ETag',
+      'Location',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Idempotent-Replayed',
+      'Allow',
+    ],
     allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
     methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
   });
-  const document = buildOpenApiDocument(app as unknown as INestApplication);
+  // After CORS, so that a 429 carries CORS headers and a browser can read it.
+  await registerRateLimit(fastify, config);
+  const document = buildOpenApiDocument(app as unknown as INestApplication, config.http.publicUrl);
   mountDocs(app as unknown as INestApplication, document);
 }
 
@@ -60,6 +118,8 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
   const app = await NestFactory.create<NestFastifyApplication>(module as never, createFastifyAdapter(opts.config, opts.rootLogger), {
     logger: opts.nestLogger,
     bufferLogs: false,
+    // JSON only, parsed by registerJsonBodyParser (Nest's parsers would also accept urlencoded forms).
+    bodyParser: false,
     abortOnError: false,
   });
   await configureHttpApp(app, opts.config);

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
 /** Paths whose values never reach a log line. */
 export const REDACT_PATHS = [
@@ -23,16 +23,21 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   'headers["x-api-key"]',
+  'headers.cookie',
+  // TypeORM's QueryFailedError carries the bound values of the failed query (hashes, tokens, PII).
+  'err.parameters',
+  '*.err.parameters',
 ];
 
-export function createRootLogger(level: string): Logger {
+/** The process's one JSON logger; `destination` is for tests (default: stdout). */
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'crm' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-  });
+  }, destination);
 }
 
 /** Nest's LoggerService on top of pino, so framework and app lines share one JSON format. */

@@ -8,6 +8,9 @@ import { createRootLogger, PinoNestLogger } from '../logging/logger';
 import { migrate } from '../database/migrator';
 import { BoxDependencies, startBoxDependencies } from './box';
 
+/** Longer than the worker's JOB_SHUTDOWN_GRACE_MS default (20 s); docker/compose.yml gives containers 35 s to stop. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
 /** Starts api, worker or box (both, with embedded Postgres and Redis when none are configured). */
 export async function startProcess(mode: 'api' | 'worker' | 'box', env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let config: AppConfig;
@@ -20,6 +23,7 @@ export async function startProcess(mode: 'api' | 'worker' | 'box', env: NodeJS.P
     }
     throw err;
   }
+  const startedAt = process.hrtime.bigint();
   const rootLogger = createRootLogger(config.logLevel);
   const nestLogger = new PinoNestLogger(rootLogger);
   let box: BoxDependencies | undefined;
@@ -44,7 +48,7 @@ export async function startProcess(mode: 'api' | 'worker' | 'box', env: NodeJS.P
       }
       await http.listen({ port: config.http.port, host: config.http.host });
       app = http;
-      rootLogger.info({ mode, port: config.http.port }, 'api listening');
+      rootLogger.info({ mode, port: config.http.port, startupMs: Number((process.hrtime.bigint() - startedAt) / 1_000_000n) }, 'api listening');
       if (box) process.stdout.write(`\nCRM box is running.\n  API:  ${config.http.publicUrl}/api/v1\n  Docs: ${config.http.publicUrl}/docs\n\n`);
     }
   } catch (err) {
@@ -57,16 +61,26 @@ export async function startProcess(mode: 'api' | 'worker' | 'box', env: NodeJS.P
     if (stopping) return;
     stopping = true;
     rootLogger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 30_000);
+    // Past this, something hangs: stop the embedded services anyway, then leave.
+    const timer = setTimeout(() => {
+      rootLogger.error({ afterMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out');
+      void (box?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+    }, SHUTDOWN_TIMEOUT_MS);
     timer.unref();
+    let code = 0;
     try {
+      // HTTP first (Fastify stops accepting, answers 503 to new requests on kept-alive
+      // connections, lets in-flight ones finish), then jobs, pools and clients.
       await app.close();
-      await box?.stop();
-    } finally {
-      rootLogger.flush?.();
-      process.exit(0);
+    } catch (err) {
+      code = 1;
+      rootLogger.error({ err }, 'shutdown failed');
     }
+    await box?.stop();
+    rootLogger.info({ signal }, 'stopped');
+    rootLogger.flush?.();
+    process.exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => void stop(signal));
 }
+

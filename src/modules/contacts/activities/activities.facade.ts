@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+
+export type MergeableSubject = 'contact' | 'company';
+
+/** What a move changed, kept by the caller (the merge record) to undo it. */
+export interface SubjectMoveReceipt {
+  type: MergeableSubject;
+  toId: string;
+  moved: {
+    fromId: string;
+    /** Activities that were linked to the duplicate. */
+    activityIds: string[];
+    /** Of those, the ones already linked to the primary too (the primary keeps them on undo). */
+    sharedActivityIds: string[];
+    timelineEntryIds: string[];
+  }[];
+}
+
+/** Everything activities and timelines hold about one contact (GET /contacts/{id}/personal-data). */
+export interface ContactActivityData {
+  activities: {
+    id: string;
+    type: string;
+    subject: string | null;
+    body: string | null;
+    occurredAt: string;
+    from: string | null;
+    to: string[];
+    attendees: unknown[];
+  }[];
+  timelineEntries: { id: string; event: string; occurredAt: string; summary: string | null }[];
+}
+
+export const ERASED = '[erased]';
+
+/**
+ * What the rest of the contacts module asks of activities and timelines. Runs in the caller's
+ * transaction (a merge moves everything in one).
+ */
+@Injectable()
+export class ActivitiesFacade {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /**
+   * Merging: the activities and timeline entries of the duplicates now relate to the primary.
+   * An activity already linked to the primary keeps one link; the receipt lists exactly what
+   * moved, so `undoMove` puts back only that.
+   */
+  @Transactional()
+  async moveSubject(type: MergeableSubject, fromIds: readonly string[], toId: string): Promise<SubjectMoveReceipt> {
+    const tx = this.txHost.tx;
+    const receipt: SubjectMoveReceipt = { type, toId, moved: [] };
+    for (const fromId of fromIds.filter((id) => id !== toId)) {
+      // TypeORM answers a DELETE/UPDATE … RETURNING with [rows, affected].
+      const [links]: [{ activity_id: string }[], number] = await tx.query(
+        `DELETE FROM contacts.activity_links WHERE subject_type = $1 AND subject_id = $2 RETURNING activity_id`,
+        [type, fromId],
+      );
+      const activityIds = links.map((l) => l.activity_id);
+      const shared: { activity_id: string }[] = activityIds.length
+        ? await tx.query(`SELECT activity_id FROM contacts.activity_links WHERE subject_type = $1 AND subject_id = $2 AND activity_id = ANY($3::uuid[])`, [type, toId, activityIds])
+        : [];
+      if (activityIds.length) {
+        await tx.query(
+          `INSERT INTO contacts.activity_links (activity_id, subject_type, subject_id)
+           SELECT unnest($1::uuid[]), $2, $3 ON CONFLICT DO NOTHING`,
+          [activityIds, type, toId],
+        );
+      }
+      // An event that already names the primary keeps its own entry; the duplicate's copy goes.
+      await tx.query(
+        `DELETE FROM contacts.timeline_entries d WHERE d.subject_type = $1 AND d.subject_id = $2
+           AND EXISTS (SELECT 1 FROM contacts.timeline_entries p WHERE p.source_event_id = d.source_event_id AND p.subject_type = $1 AND p.subject_id = $3)`,
+        [type, fromId, toId],
+      );
+      const [entries]: [{ id: string }[], number] = await tx.query(
+        `UPDATE contacts.timeline_entries SET subject_id = $3 WHERE subject_type = $1 AND subject_id = $2 RETURNING id`,
+        [type, fromId, toId],
+      );
+      receipt.moved.push({ fromId, activityIds, sharedActivityIds: shared.map((r) => r.activity_id), timelineEntryIds: entries.map((e) => e.id) });
+    }
+    return receipt;
+  }
+
+  /** Undoing a merge: what moved goes back to the duplicates it came from. */
+  @Transactional()
+  async undoMove(receipt: SubjectMoveReceipt): Promise<void> {
+    const tx = this.txHost.tx;
+    for (const m of receipt.moved) {
+      if (m.activityIds.length) {
+        await tx.query(
+          `INSERT INTO contacts.activity_links (activity_id, subject_type, subject_id)
+           SELECT a.id, $2, $3 FROM contacts.activities a WHERE a.id = ANY($1::uuid[]) ON CONFLICT DO NOTHING`,
+          [m.activityIds, receipt.type, m.fromId],
+        );
+        // The primary keeps a link only where it had one of its own before the merge.
+        await tx.query(
+          `DELETE FROM contacts.activity_links WHERE subject_type = $2 AND subject_id = $3 AND activity_id = ANY($1::uuid[])
+             AND activity_id <> ALL($4::uuid[])`,
+          [m.activityIds, receipt.type, receipt.toId, m.sharedActivityIds],
+        );
+      }
+      if (m.timelineEntryIds.length) {
+        await tx.query(`UPDATE contacts.timeline_entries SET subject_id = $2 WHERE id = ANY($1::uuid[])`, [m.timelineEntryIds, m.fromId]);
+      }
+    }
+  }
+
+  /** The activities related to a contact and its timeline entries, deleted ones included. */
+  async personalDataOf(contactId: string): Promise<ContactActivityData> {
+    const tx = this.txHost.tx;
+    const activities: { id: string; type: string; subject: string | null; body: string | null; occurred_at: Date; email_from: string | null; email_to: string[]; attendees: unknown[] }[] =
+      await tx.query(
+        `SELECT a.id, a.type, a.subject, a.body, a.occurred_at, a.email_from, a.email_to, a.attendees FROM contacts.activities a
+         JOIN contacts.activity_links l ON l.activity_id = a.id AND l.subject_type = 'contact' AND l.subject_id = $1
+         ORDER BY a.occurred_at, a.id`,
+        [contactId],
+      );
+    const entries: { id: string; event: string; occurred_at: Date; summary: string | null }[] = await tx.query(
+      `SELECT id, event, occurred_at, summary FROM contacts.timeline_entries WHERE subject_type = 'contact' AND subject_id = $1 ORDER BY occurred_at, id`,
+      [contactId],
+    );
+    return {
+      activities: activities.map((a) => ({
+        id: a.id,
+        type: a.type,
+        subject: a.subject,
+        body: a.body,
+        occurredAt: new Date(a.occurred_at).toISOString(),
+        from: a.email_from,
+        to: a.email_to,
+        attendees: a.attendees,
+      })),
+      timelineEntries: entries.map((e) => ({ id: e.id, event: e.event, occurredAt: new Date(e.occurred_at).toISOString(), summary: e.summary })),
+    };
+  }
+
+  /**
+   * Erasure (cannot be undone): the person's addresses leave every activity related to them;
+   * the text of activities about them alone, and their timeline summaries, become "[erased]".
+   * Activities shared with other contacts keep their text (it is about those people too).
+   * Ids and types stay, so counts and reports still add up. Not audited here: a diff would
+   * copy the very data being erased into the audit log; the caller audits the erasure itself.
+   */
+  @Transactional()
+  async eraseContact(contactId: string, emails: readonly string[]): Promise<{ activities: number; timelineEntries: number }> {
+    const tx = this.txHost.tx;
+    const lowered = emails.map((e) => e.toLowerCase());
+    const [rows]: [{ id: string }[], number] = await tx.query(
+      `UPDATE contacts.activities a SET
+         version = a.version + 1, updated_at = now(),
+         email_from = CASE WHEN lower(a.email_from) = ANY($2::text[]) THEN NULL ELSE a.email_from END,
+         email_to = ARRAY(SELECT t FROM unnest(a.email_to) t WHERE NOT (lower(t) = ANY($2::text[]))),
+         attendees = COALESCE((
+           SELECT jsonb_agg(CASE WHEN x->>'contactId' = $1::text OR lower(x->>'email') = ANY($2::text[])
+                                 THEN jsonb_build_object('name', NULL, 'email', NULL, 'contactId', x->'contactId') ELSE x END)
+           FROM jsonb_array_elements(a.attendees) x), '[]'::jsonb),
+         subject = CASE WHEN only_me.sole AND a.subject IS NOT NULL THEN $3 ELSE a.subject END,
+         body = CASE WHEN only_me.sole AND a.body IS NOT NULL THEN $3 ELSE a.body END
+       FROM (SELECT l.activity_id, NOT EXISTS (SELECT 1 FROM contacts.activity_links o WHERE o.activity_id = l.activity_id
+                                                AND NOT (o.subject_type = 'contact' AND o.subject_id = $1)) AS sole
+             FROM contacts.activity_links l WHERE l.subject_type = 'contact' AND l.subject_id = $1) only_me
+       WHERE a.id = only_me.activity_id
+       RETURNING a.id`,
+      [contactId, lowered, ERASED],
+    );
+    const [, entries]: [unknown, number] = await tx.query(
+      `UPDATE contacts.timeline_entries SET summary = $2 WHERE subject_type = 'contact' AND subject_id = $1 AND summary IS NOT NULL`,
+      [contactId, ERASED],
+    );
+    return { activities: rows.length, timelineEntries: entries };
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { escapeLike } from '../../../platform/query/sql';
+import { Actor } from '../../../platform/access/actor';
+import { RecordDeps } from '../../../platform/records/record-deps';
+import { ScopedRepository } from '../../../platform/records/scoped-repository';
+import { CompanyEntity } from './company.entity';
+import { COMPANY_LIST } from './list-specs';
+
+const DERIVED = ['searchText'];
+
+@Injectable()
+export class CompanyRepository extends ScopedRepository<CompanyEntity> {
+  constructor(deps: RecordDeps) {
+    super(deps, { entity: CompanyEntity, resource: 'companies', list: COMPANY_LIST, noun: 'company', audit: { exclude: DERIVED } });
+  }
+
+  async lockForUpdate(actor: Actor, id: string): Promise<CompanyEntity> {
+    return this.lockForWrite(actor, 'update', id, 'live');
+  }
+
+  /** The ids among `ids` of live companies the actor may read (a link or parent must be one). */
+  async readableIds(actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.scoped(actor).select(`"${this.alias}"."id"`, 'id').andWhere(`"${this.alias}"."id" = ANY(:ids)`, { ids }).getRawMany<{ id: string }>();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Names by id, deleted companies included: what a contact's search text carries. */
+  async namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; name: string }[] = await this.manager.query(`SELECT id, name FROM contacts.companies WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Whether `ancestorId` is `companyId` itself or one of its ancestors (walks parent links, bounded). */
+  async isSelfOrDescendant(companyId: string, candidateParentId: string): Promise<boolean> {
+    const rows: { hit: boolean }[] = await this.manager.query(
+      `WITH RECURSIVE up(id, parent, depth) AS (
+         SELECT id, parent_company_id, 1 FROM contacts.companies WHERE id = $1
+         UNION ALL
+         SELECT c.id, c.parent_company_id, up.depth + 1 FROM contacts.companies c JOIN up ON c.id = up.parent WHERE up.depth < 100
+       )
+       SELECT EXISTS (SELECT 1 FROM up WHERE id = $2) AS hit`,
+      [candidateParentId, companyId],
+    );
+    return rows[0]?.hit === true;
+  }
+
+  /** Tag counts of the companies the actor may read, by name after `after`. */
+  async tagCounts(actor: Actor, opts: { after: string | null; prefix: string | null; limit: number }): Promise<{ tag: string; count: number }[]> {
+    return tagCountsOf(this.manager, this.scoped(actor), this.alias, opts);
+  }
+}
+
+/** Shared by contacts and companies: tag counts over the rows of a scoped builder, keyset by name. */
+export async function tagCountsOf(
+  manager: EntityManager,
+  qb: SelectQueryBuilder<ObjectLiteral>,
+  alias: string,
+  opts: { after: string | null; prefix: string | null; limit: number },
+): Promise<{ tag: string; count: number }[]> {
+  const [inner, params] = qb.select(`unnest("${alias}"."tags")`, 'tag').getQueryAndParameters();
+  const values: unknown[] = [...params];
+  const where: string[] = [];
+  if (opts.after !== null) {
+    values.push(opts.after);
+    where.push(`tag COLLATE "C" > $${values.length}`);
+  }
+  if (opts.prefix !== null) {
+    values.push(`${escapeLike(opts.prefix)}%`);
+    where.push(`tag ILIKE $${values.length}`);
+  }
+  values.push(opts.limit);
+  const sql = `SELECT tag, count(*)::int AS count FROM (${inner}) t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    GROUP BY tag ORDER BY tag COLLATE "C" LIMIT $${values.length}`;
+  return (await manager.query(sql, values)) as { tag: string; count: number }[];
+}

@@ -1,0 +1,110 @@
+import { CustomFieldShape, customFieldSpecs } from '../../../platform/custom-fields/custom-field-types';
+import { defineListSpec, FieldSpecInput, ListSpec, OWNED_RECORD_FIELDS, RECORD_FIELDS, TextSearch } from '../../../platform/query/list-spec';
+import { escapeLike } from '../../../platform/query/sql';
+import { CUSTOM_FIELD_ENTITIES, LIFECYCLE_STAGES } from '../domain/contact.types';
+import { normalizeDomain, normalizeEmail, normalizePhone } from '../domain/normalize';
+import { CUSTOM_FIELD_TYPES } from '../../../platform/custom-fields/custom-field-types';
+
+/**
+ * `q`: accent- and case-insensitive; a substring (prefixes, parts of emails and phones) or a
+ * word close enough to a word of the text (typos), both served by the trigram index on
+ * contacts.search_norm(search_text).
+ */
+const trigramSearch = (what: string): TextSearch => ({
+  description: `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos`,
+  sql: (alias, q, bind) => {
+    const text = `contacts.search_norm("${alias}"."search_text")`;
+    const like = bind(`%${escapeLike(q)}%`);
+    const word = bind(q);
+    return `(${text} LIKE contacts.search_norm(${like}) ESCAPE '\\' OR contacts.search_norm(${word}) <% ${text})`;
+  },
+});
+
+const address: Record<string, FieldSpecInput> = {
+  street: { type: 'string', sortable: true },
+  city: { type: 'string', sortable: true },
+  region: { type: 'string', sortable: true },
+  postalCode: { type: 'string', sortable: true },
+  country: { type: 'string', ops: ['eq', 'ne', 'in', 'nin', 'isNull'], sortable: true, description: 'ISO 3166-1 alpha-2' },
+};
+
+const CONTACT_FIELDS: Record<string, FieldSpecInput> = {
+  ...OWNED_RECORD_FIELDS,
+  firstName: { type: 'string', sortable: true },
+  lastName: { type: 'string', sortable: true },
+  primaryEmail: { type: 'string', sortable: true, normalize: normalizeEmail },
+  emails: { type: 'tags', column: 'email_keys', normalize: normalizeEmail, description: 'any of the contact\'s emails (matched case-insensitively)' },
+  primaryPhone: { type: 'string', sortable: true, description: 'E.164' },
+  phones: { type: 'tags', column: 'phone_keys', normalize: (v) => normalizePhone(v) ?? v, description: 'any of the contact\'s phones (international numbers in any format, stored E.164)' },
+  jobTitle: { type: 'string', sortable: true },
+  ...address,
+  lifecycleStage: { type: 'enum', values: LIFECYCLE_STAGES, sortable: true },
+  source: { type: 'string', sortable: true },
+  tags: { type: 'tags' },
+  companyId: { type: 'tags', column: 'company_ids', description: 'the id of a linked company' },
+};
+
+const COMPANY_FIELDS: Record<string, FieldSpecInput> = {
+  ...OWNED_RECORD_FIELDS,
+  name: { type: 'string', sortable: true, nullable: false },
+  domains: { type: 'tags', normalize: normalizeDomain, description: 'any of the company\'s domains (matched without scheme, www. or case)' },
+  industry: { type: 'string', sortable: true },
+  employees: { type: 'number', sortable: true },
+  annualRevenue: { type: 'numeric', column: 'annual_revenue_amount', sortable: true, description: 'the amount of annualRevenue' },
+  annualRevenueCurrency: { type: 'string', ops: ['eq', 'ne', 'in', 'nin', 'isNull'], sortable: true },
+  ...address,
+  parentCompanyId: { type: 'uuid' },
+  tags: { type: 'tags' },
+};
+
+const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names');
+const COMPANY_SEARCH = trigramSearch('names and domains');
+
+/** Built-in fields only: what the repositories start from and what OpenAPI documents. */
+export const CONTACT_LIST = defineListSpec({ resource: 'contacts', softDelete: true, fields: CONTACT_FIELDS, defaultSort: '-createdAt', textSearch: CONTACT_SEARCH });
+export const COMPANY_LIST = defineListSpec({ resource: 'companies', softDelete: true, fields: COMPANY_FIELDS, defaultSort: '-createdAt', textSearch: COMPANY_SEARCH });
+
+export const CUSTOM_FIELD_LIST = defineListSpec({
+  resource: 'custom-fields',
+  softDelete: true,
+  defaultSort: 'createdAt',
+  fields: {
+    ...RECORD_FIELDS,
+    entity: { type: 'enum', values: CUSTOM_FIELD_ENTITIES, sortable: true },
+    key: { type: 'string', sortable: true },
+    label: { type: 'string', sortable: true },
+    type: { type: 'enum', values: CUSTOM_FIELD_TYPES, sortable: true },
+    required: { type: 'boolean' },
+  },
+});
+
+const cache = new Map<string, ListSpec>();
+
+/**
+ * The spec of one request: built-in fields plus `customFields.<key>` for every live definition.
+ * Specs are pure functions of the definitions, so they are memoized by their signature.
+ */
+export function listSpecWithCustomFields(base: 'contacts' | 'companies', defs: readonly CustomFieldShape[]): ListSpec {
+  if (!defs.length) return base === 'contacts' ? CONTACT_LIST : COMPANY_LIST;
+  const signature = `${base}|${defs.map((d) => `${d.key}:${d.type}:${d.options.join(',')}`).join('|')}`;
+  let spec = cache.get(signature);
+  if (!spec) {
+    spec = defineListSpec({
+      resource: base,
+      softDelete: true,
+      defaultSort: '-createdAt',
+      fields: { ...(base === 'contacts' ? CONTACT_FIELDS : COMPANY_FIELDS), ...customFieldSpecs(defs, 'custom_fields') },
+      textSearch: base === 'contacts' ? CONTACT_SEARCH : COMPANY_SEARCH,
+    });
+    if (cache.size > 500) cache.clear();
+    cache.set(signature, spec);
+  }
+  return spec;
+}
+
+/** How OpenAPI documents the custom-field filters and sorts of contacts and companies. */
+export const CUSTOM_FIELD_FILTERS = {
+  pattern: '^customFields\\.[A-Za-z0-9_]+(\\.currency)?$',
+  description:
+    '`customFields.<key>` of a live custom field definition (money: the amount; `customFields.<key>.currency`: the currency), with the operators of its type',
+};

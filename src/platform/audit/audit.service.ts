@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { Actor } from '../access/actor';
+import { newId } from '../database/columns';
+import { AuditAction, AuditChanges, AuditLogEntity } from './audit-log.entity';
+import { auditDiff, AuditPolicy } from './diff';
+
+export interface AuditEntry {
+  actor: Actor;
+  /** The resource name as in permissions (`contacts`, `users`, `api-keys`). */
+  resource: string;
+  recordId: string | null;
+  action: AuditAction;
+  /** A ready diff, or `before`/`after` snapshots to diff under `policy`. */
+  changes?: AuditChanges | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  policy?: AuditPolicy;
+}
+
+/**
+ * Appends to platform.audit_log in the caller's transaction: the entry commits or rolls back
+ * with the change it describes. ScopedRepository calls it for every write of a primary record;
+ * code that writes elsewhere (users, roles, API keys) calls `record` itself.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    if (!this.txHost.isTransactionActive()) {
+      // Outside a transaction the entry could commit without the change, or the change without it.
+      throw new Error(`audit ${entry.resource}.${entry.action}: call AuditService.record inside a @Transactional() method`);
+    }
+    const changes =
+      entry.changes !== undefined ? entry.changes : entry.before !== undefined || entry.after !== undefined ? auditDiff(entry.before ?? null, entry.after ?? null, entry.policy) : null;
+    const requestId = entry.actor.requestId ?? (this.cls.isActive() ? (this.cls.getId() as string | undefined) : undefined) ?? null;
+    const row: Partial<AuditLogEntity> = {
+      id: newId(),
+      actorType: entry.actor.type,
+      actorId: entry.actor.id.slice(0, 64),
+      requestId: requestId ? String(requestId).slice(0, 128) : null,
+      resource: entry.resource,
+      recordId: entry.recordId,
+      action: entry.action,
+      changes: changes && Object.keys(changes).length ? changes : null,
+    };
+    await this.txHost.tx.insert(AuditLogEntity, row as never);
+  }
+}

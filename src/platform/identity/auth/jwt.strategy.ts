@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Actor } from '../../access/actor';
+import { BEARER_STRATEGY } from '../../access/access.guard';
+import { AccessTokenClaims, AccessTokens, JWT_AUDIENCE, JWT_ISSUER } from '../application/access-tokens';
+import { ActorLoader } from '../persistence/actor-loader';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `Authorization: Bearer <JWT>`: a person's session. The user must still be active. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
+  constructor(
+    tokens: AccessTokens,
+    private readonly actors: ActorLoader,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: tokens.secret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: Partial<AccessTokenClaims>): Promise<Actor | false> {
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
+    return (await this.actors.forUser(claims.sub)) ?? false;
+  }
+}

@@ -1,0 +1,166 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClsService } from 'nestjs-cls';
+import pino from 'pino';
+import { AppModule } from '../../../app.module';
+import { CLS_ACTOR, SYSTEM_ACTOR } from '../../access/actor';
+import { AppConfig, ConfigError, loadConfig } from '../../config/config';
+import { DomainError } from '../../errors/domain-error';
+import { createRootLogger, PinoNestLogger } from '../../logging/logger';
+import { embeddedDatabaseUrl, embeddedRedisUrl } from '../../runtime/box';
+import { jobsStatusCommand, seedDemoCommand, userCreateCommand } from './app.commands';
+import { CliContext, CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ParsedArgs, UsageError } from './cli-io';
+import { migrateCommand, migrateRevertCommand, migrateStatusCommand, withMigrationDataSource } from './migrate.commands';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: 'Apply pending migrations (safe to run from several replicas at once: they queue on a lock)',
+    usage: 'crm migrate',
+    options: {},
+    run: (_args, ctx) => withMigrationDataSource(ctx.config(), ctx.migrations, (ds) => migrateCommand(ds, ctx.io)),
+  },
+  'migrate:status': {
+    summary: 'List every migration and whether it is applied',
+    usage: 'crm migrate:status',
+    options: {},
+    run: (_args, ctx) => withMigrationDataSource(ctx.config(), ctx.migrations, (ds) => migrateStatusCommand(ds, ctx.io)),
+  },
+  'migrate:revert': {
+    summary: 'Revert the last applied migration (take a backup first)',
+    usage: 'crm migrate:revert',
+    options: {},
+    run: (_args, ctx) => withMigrationDataSource(ctx.config(), ctx.migrations, (ds) => migrateRevertCommand(ds, ctx.io)),
+  },
+  'user:create': {
+    summary: 'Create a user; prints a generated password once when none is given',
+    usage: 'crm user:create --email <email> --role <role> [--password <password>] [--name <full name>]',
+    options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+    run: (args, ctx) => userCreateCommand(args, ctx),
+  },
+  'seed:demo': {
+    summary: 'Create a small demo company (teams, users with a known password, what each module adds); idempotent. Not for production',
+    usage: 'crm seed:demo',
+    options: {},
+    run: (_args, ctx) => seedDemoCommand(ctx),
+  },
+  'jobs:status': {
+    summary: 'Queue depths and job outcomes',
+    usage: 'crm jobs:status',
+    options: {},
+    run: (_args, ctx) => jobsStatusCommand(ctx),
+  },
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length), 4);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: crm <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    `  ${'help'.padEnd(width)}  Show this help, or a command's usage: crm help <command>`,
+    '',
+    'Configuration comes from the environment (DATABASE_URL, REDIS_URL, …: see .env.example).',
+    'Without DATABASE_URL / REDIS_URL it uses the embedded Postgres / Redis of a running box in DATA_DIR.',
+    'Exit codes: 0 ok, 1 failure, 2 usage.',
+    '',
+  ].join('\n');
+}
+
+/** The CLI's config: like every process's, plus the embedded Postgres of a running box when no DATABASE_URL is set. */
+export function cliConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const dataDir = env.DATA_DIR || './data';
+  return loadConfig('cli', {
+    ...env,
+    DATABASE_URL: env.DATABASE_URL || embeddedDatabaseUrl(dataDir) || '',
+    REDIS_URL: env.REDIS_URL || embeddedRedisUrl(dataDir) || '',
+  });
+}
+
+/** Logs go to stderr, and only warnings unless LOG_LEVEL asks for more: stdout is the command's answer. */
+function cliLogger(config: AppConfig): LoggerService {
+  const level = ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : config.logLevel === 'silent' ? 'silent' : 'warn';
+  return new PinoNestLogger(createRootLogger(level, pino.destination(2)));
+}
+
+export interface RunCliOptions {
+  env: NodeJS.ProcessEnv;
+  io: CliIo;
+  migrations?: Function[];
+  /** Adjusts the loaded configuration (tests: a per-file Redis prefix). */
+  configure?: (config: AppConfig) => AppConfig;
+}
+
+/** Runs one CLI command and returns its exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(argv: string[], opts: RunCliOptions): Promise<number> {
+  const { io } = opts;
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0] && COMMANDS[rest[0]];
+    io.out(topic ? `${topic.summary}\n\nUsage: ${topic.usage}\n` : helpText());
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${helpText()}`);
+    return EXIT_USAGE;
+  }
+  let args: ParsedArgs;
+  try {
+    args = parseArgs({ args: rest, options: command.options, allowPositionals: false, strict: true }) as ParsedArgs;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\nUsage: ${command.usage}\n`);
+    return EXIT_USAGE;
+  }
+
+  let config: AppConfig | undefined;
+  const ctx: CliContext = {
+    io,
+    migrations: opts.migrations,
+    config: () => {
+      config ??= (opts.configure ?? ((c: AppConfig) => c))(cliConfig(opts.env));
+      return config;
+    },
+    async withApp(fn) {
+      const cfg = ctx.config();
+      // Migrations need Postgres only; everything that boots the application needs Redis too.
+      if (!cfg.redis.url) throw new ConfigError(['REDIS_URL: required for this command (redis://host:6379), or run it beside a running box']);
+      const app = await NestFactory.createApplicationContext(AppModule.forRoot(cfg), { logger: cliLogger(cfg), abortOnError: false });
+      try {
+        const cls = app.get(ClsService);
+        return await cls.run(async () => {
+          cls.set(CLS_ACTOR, SYSTEM_ACTOR);
+          return fn(app);
+        });
+      } finally {
+        await app.close();
+      }
+    },
+  };
+
+  try {
+    return await command.run(args, ctx);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`${err.message}\n\nUsage: ${command.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`${err.message}\nSee .env.example for every variable and its default.\n`);
+      return EXIT_FAILURE;
+    }
+    const e = err as { message?: string; code?: string };
+    io.err(`crm ${name} failed: ${e?.message ?? String(err)}\n`);
+    if (err instanceof DomainError) for (const f of err.errors) io.err(`  ${f.field}: ${f.message}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,293 @@
+import { Transactional } from '@nestjs-cls/transactional';
+import { EntityManager, EntityMetadata, SelectQueryBuilder } from 'typeorm';
+import { Action, Actor, Scope, scopeOf } from '../access/actor';
+import { AuditPolicy } from '../audit/diff';
+import { newId, OwnedRecordEntity, RecordEntity } from '../database/columns';
+import { DomainError, forbidden, invalid, notFound } from '../errors/domain-error';
+import { DELETED_FIELD, ListSpec } from '../query/list-spec';
+import { filterMentions } from '../query/filter';
+import { ListQuery, Page } from '../query/list-query';
+import { applyFilter, fetchPage } from '../query/paginate';
+import { SqlParams } from '../query/sql';
+import { preconditionFailed } from './etag';
+import { RecordDeps } from './record-deps';
+import { assignableWithin, scopeCondition } from './scope';
+
+export interface ScopedResource<E extends RecordEntity> {
+  entity: new () => E;
+  /** The permission and audit name (`contacts`): scopes come from `actor.permissions[resource]`. */
+  resource: string;
+  /** What lists and searches may filter and sort by (defineListSpec with `softDelete: true`). */
+  list: ListSpec;
+  /** Fields kept out of the audit log, or in it as "[redacted]". */
+  audit?: AuditPolicy;
+  /** Singular noun for messages ("contact"). */
+  noun?: string;
+}
+
+/** Columns the repository alone sets. */
+const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'version', 'deletedAt'] as const;
+type SystemField = (typeof SYSTEM_FIELDS)[number];
+type DataFields<E> = { [K in keyof E as K extends SystemField ? never : E[K] extends (...args: never[]) => unknown ? never : K]?: E[K] };
+export type CreateInput<E> = DataFields<E>;
+export type UpdateInput<E> = DataFields<E>;
+
+export interface WriteOptions {
+  /** The version from If-Match: the write happens only at that version (else 412). */
+  ifMatch?: number;
+}
+
+/** live: not deleted (default); deleted: only the recycle bin; any: both. */
+export type DeletedFilter = 'live' | 'deleted' | 'any';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The only way a module reads or writes its primary records. Every method takes the Actor and
+ * applies its scope for the resource in SQL, so a module cannot forget it:
+ * out-of-scope records are 404 on read and write, and invisible in lists, searches, counts and
+ * exports. Writes run in a transaction, check If-Match in the UPDATE itself, bump `version`,
+ * and append the audit entry in the same transaction.
+ *
+ * Resources that extend RecordEntity without owner/team (pipelines, products) have no rows to
+ * scope: any scope other than `none` reaches every record.
+ *
+ * A module subclasses it once:
+ * ```ts
+ * @Injectable()
+ * export class ContactRepository extends ScopedRepository<ContactEntity> {
+ *   constructor(deps: RecordDeps) { super(deps, { entity: ContactEntity, resource: 'contacts', list: CONTACT_LIST }); }
+ * }
+ * ```
+ */
+export abstract class ScopedRepository<E extends RecordEntity> {
+  protected readonly alias = 'r';
+  protected readonly owned: boolean;
+  private metadataCache?: EntityMetadata;
+
+  constructor(
+    protected readonly deps: RecordDeps,
+    protected readonly resource: ScopedResource<E>,
+  ) {
+    if (!resource.list.softDelete) throw new Error(`${resource.resource}: the list spec of a record resource needs softDelete: true`);
+    this.owned = resource.entity.prototype instanceof OwnedRecordEntity;
+    deps.auditAccess.register(resource.resource, (actor, id) => this.canRead(actor, id));
+  }
+
+  protected get manager(): EntityManager {
+    return this.deps.txHost.tx;
+  }
+
+  private get metadata(): EntityMetadata {
+    return (this.metadataCache ??= this.manager.connection.getMetadata(this.resource.entity));
+  }
+
+  private get noun(): string {
+    return this.resource.noun ?? 'record';
+  }
+
+  protected scopeFor(actor: Actor, action: Action): Scope {
+    const scope = scopeOf(actor, this.resource.resource, action);
+    return this.owned || scope === 'none' ? scope : 'all';
+  }
+
+  /**
+   * A query builder over exactly the records `actor` may `action`: the starting point of any
+   * custom query of the module (reports, lookups), so those are scoped too.
+   */
+  protected scoped(actor: Actor, action: Action = 'read', deleted: DeletedFilter = 'live'): SelectQueryBuilder<E> {
+    const params = new SqlParams('scope_');
+    const qb = this.manager.createQueryBuilder(this.resource.entity, this.alias).withDeleted();
+    qb.where(scopeCondition(this.scopeFor(actor, action), actor, this.alias, params)).setParameters(params.values);
+    if (deleted === 'live') qb.andWhere(`"${this.alias}"."deleted_at" IS NULL`);
+    if (deleted === 'deleted') qb.andWhere(`"${this.alias}"."deleted_at" IS NOT NULL`);
+    return qb;
+  }
+
+  private byId(qb: SelectQueryBuilder<E>, id: string): SelectQueryBuilder<E> {
+    return qb.andWhere(`"${this.alias}"."id" = :record_id`, { record_id: id });
+  }
+
+  /** One record the actor may read; 404 when absent, deleted (unless asked) or outside the scope. */
+  async findOne(actor: Actor, id: string, opts: { deleted?: DeletedFilter } = {}): Promise<E> {
+    if (!UUID.test(id)) throw notFound(this.noun);
+    const found = await this.byId(this.scoped(actor, 'read', opts.deleted ?? 'live'), id).getOne();
+    if (!found) throw notFound(this.noun);
+    return found;
+  }
+
+  /** Whether the actor may read the record (deleted ones included): the audit log asks this. */
+  async canRead(actor: Actor, id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return this.byId(this.scoped(actor, 'read', 'any'), id).getExists();
+  }
+
+  /** A keyset page; deleted records only when the filter names `deleted`. */
+  async list(actor: Actor, query: ListQuery): Promise<Page<E>> {
+    return fetchPage(this.listBase(actor, query), this.alias, this.resource.list, query, this.deps.cursors);
+  }
+
+  async count(actor: Actor, query: Pick<ListQuery, 'filter' | 'q'>): Promise<number> {
+    return applyFilter(this.listBase(actor, query), this.alias, this.resource.list, query).getCount();
+  }
+
+  /** Every matching record in the query's order, page by page (exports): constant memory. */
+  async *stream(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, batchSize = 500): AsyncGenerator<E> {
+    let cursor: string | null = null;
+    do {
+      const page: Page<E> = await this.list(actor, { ...query, limit: batchSize, cursor });
+      yield* page.data;
+      cursor = page.page.nextCursor;
+    } while (cursor);
+  }
+
+  private listBase(actor: Actor, query: Pick<ListQuery, 'filter'>): SelectQueryBuilder<E> {
+    return this.scoped(actor, 'read', filterMentions(query.filter, DELETED_FIELD) ? 'any' : 'live');
+  }
+
+  /**
+   * Creates a record. Owned records default to ownerId = the actor's user and teamId = the
+   * actor's first team; an owner/team outside the actor's create scope is a 403.
+   */
+  @Transactional()
+  async create(actor: Actor, data: CreateInput<E>): Promise<E> {
+    const scope = this.scopeFor(actor, 'create');
+    if (scope === 'none') throw forbidden(`You may not create ${this.resource.resource}.`);
+    this.assertDataFields(data);
+    const entity = this.manager.create(this.resource.entity, data as never) as E;
+    entity.id = newId();
+    if (this.owned) {
+      const owned = entity as unknown as OwnedRecordEntity;
+      const given = data as Partial<OwnedRecordEntity>;
+      owned.ownerId = given.ownerId !== undefined ? given.ownerId : actor.userId;
+      owned.teamId = given.teamId !== undefined ? given.teamId : (actor.teamIds[0] ?? null);
+      this.assertAssignable(scope, actor, owned.ownerId, owned.teamId);
+    }
+    await this.manager.insert(this.resource.entity, entity as never);
+    const saved = await this.reload(entity.id);
+    await this.audit(actor, saved.id, 'create', null, saved);
+    return saved;
+  }
+
+  /** Partial update. A patch that changes nothing changes nothing (no version bump, no audit). */
+  @Transactional()
+  async update(actor: Actor, id: string, patch: UpdateInput<E>, opts: WriteOptions = {}): Promise<E> {
+    const scope = this.scopeFor(actor, 'update');
+    this.assertDataFields(patch);
+    const current = await this.lockForWrite(actor, 'update', id, 'live');
+    this.checkVersion(current, opts);
+    const values = this.definedValues(patch);
+    if (this.owned && ('ownerId' in values || 'teamId' in values)) {
+      const cur = current as unknown as OwnedRecordEntity;
+      const next = values as Partial<OwnedRecordEntity>;
+      this.assertAssignable(scope, actor, next.ownerId !== undefined ? next.ownerId : cur.ownerId, next.teamId !== undefined ? next.teamId : cur.teamId);
+    }
+    const before = this.snapshot(current);
+    if (Object.keys(values).every((k) => sameValue(before[k], values[k]))) return current;
+    await this.versionedUpdate(current, values);
+    const saved = await this.reload(id);
+    await this.audit(actor, id, 'update', current, saved);
+    return saved;
+  }
+
+  /** Moves the record to the recycle bin. */
+  @Transactional()
+  async softDelete(actor: Actor, id: string, opts: WriteOptions = {}): Promise<E> {
+    const current = await this.lockForWrite(actor, 'delete', id, 'live');
+    this.checkVersion(current, opts);
+    await this.versionedUpdate(current, { deletedAt: () => 'now()' });
+    const saved = await this.reload(id);
+    await this.audit(actor, id, 'delete', current, saved);
+    return saved;
+  }
+
+  /** Brings a record back from the recycle bin (needs the delete permission, like deleting). */
+  @Transactional()
+  async restore(actor: Actor, id: string, opts: WriteOptions = {}): Promise<E> {
+    const current = await this.lockForWrite(actor, 'delete', id, 'deleted');
+    this.checkVersion(current, opts);
+    await this.versionedUpdate(current, { deletedAt: null });
+    const saved = await this.reload(id);
+    await this.audit(actor, id, 'restore', current, saved);
+    return saved;
+  }
+
+  /**
+   * Locks the row (FOR UPDATE) so the diff written to the audit log is exactly what changed.
+   * A record outside the action's scope is a 404, like one that does not exist.
+   */
+  protected async lockForWrite(actor: Actor, action: Action, id: string, deleted: DeletedFilter): Promise<E> {
+    if (!UUID.test(id)) throw notFound(this.noun);
+    const row = await this.byId(this.scoped(actor, action, deleted), id).setLock('pessimistic_write').getOne();
+    if (!row) throw notFound(this.noun);
+    return row;
+  }
+
+  private checkVersion(current: E, opts: WriteOptions): void {
+    if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) throw preconditionFailed(current.version);
+  }
+
+  /** UPDATE … WHERE id = :id AND version = :version; TypeORM adds version + 1 and updated_at. */
+  private async versionedUpdate(current: E, values: Record<string, unknown>): Promise<void> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(this.resource.entity)
+      .set(values as never)
+      .where('"id" = :record_id AND "version" = :record_version', { record_id: current.id, record_version: current.version })
+      .execute();
+    if (result.affected !== 1) throw preconditionFailed(current.version + 1);
+  }
+
+  private async reload(id: string): Promise<E> {
+    const row = await this.manager.createQueryBuilder(this.resource.entity, this.alias).withDeleted().where(`"${this.alias}"."id" = :id`, { id }).getOne();
+    if (!row) throw new Error(`${this.resource.resource} ${id} vanished inside its own transaction`);
+    return row;
+  }
+
+  private async audit(actor: Actor, id: string, action: string, before: E | null, after: E): Promise<void> {
+    await this.deps.audit.record({
+      actor,
+      resource: this.resource.resource,
+      recordId: id,
+      action,
+      before: before ? this.snapshot(before) : null,
+      after: this.snapshot(after),
+      policy: this.resource.audit,
+    });
+  }
+
+  /** The entity's column values by property name (what the audit diff compares). */
+  protected snapshot(entity: E): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const col of this.metadata.columns) out[col.propertyName] = col.getEntityValue(entity);
+    return out;
+  }
+
+  private assertDataFields(data: object): void {
+    for (const key of Object.keys(data)) {
+      if ((SYSTEM_FIELDS as readonly string[]).includes(key)) throw invalid(key, 'may not be set');
+      if (!this.metadata.findColumnWithPropertyName(key)) throw new Error(`${this.resource.resource}: ${key} is not a column of ${this.metadata.name}`);
+    }
+  }
+
+  private definedValues(patch: object): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  }
+
+  private assertAssignable(scope: Scope, actor: Actor, ownerId: string | null, teamId: string | null): void {
+    if (!assignableWithin(scope, actor, ownerId, teamId)) {
+      throw new DomainError('OWNER_OUT_OF_SCOPE', 'forbidden', 'You may not assign this record to that owner or team.', [
+        { field: 'ownerId', message: 'is outside your scope' },
+        { field: 'teamId', message: 'is outside your scope' },
+      ]);
+    }
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : v === undefined ? null : v);
+  const x = norm(a);
+  const y = norm(b);
+  if (x === y) return true;
+  return typeof x === 'object' && typeof y === 'object' && x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y);
+}

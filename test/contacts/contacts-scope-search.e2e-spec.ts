@@ -1,0 +1,185 @@
+import { createTestApp, TestApp } from '../support/app';
+import { asAdmin, loginAs, seedUser } from '../support/auth';
+
+type Auth = { Authorization: string };
+const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((x) => x.id).sort();
+
+describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
+  let t: TestApp;
+  let admin: Auth;
+  let north: Auth;
+  let south: Auth;
+  const northIds: string[] = [];
+  const southIds: string[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await asAdmin(t);
+    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
+    await t
+      .http()
+      .post('/api/v1/roles')
+      .set(admin)
+      .send({ name: 'team-rep', permissions: { contacts: team, companies: team, tags: { read: 'all' }, 'custom-fields': { read: 'all' } } })
+      .expect(201);
+    north = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['North'] }));
+    south = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['South'] }));
+
+    const nCo = await t.http().post('/api/v1/companies').set(north).send({ name: 'Nordlicht GmbH', tags: ['partner'] }).expect(201);
+    for (const body of [
+      { firstName: 'Zoë', lastName: 'Lefèvre', emails: [{ email: 'zoe@nordlicht.example' }], tags: ['vip'], companies: [{ companyId: nCo.body.id, role: 'billing' }] },
+      { firstName: 'Jürgen', lastName: 'Schmidt', phones: [{ number: '+49 30 901820' }], tags: ['vip', 'newsletter'] },
+      { firstName: 'Katarzyna', lastName: 'Wiśniewska', emails: [{ email: 'kasia@example.pl' }], address: { city: 'Kraków', country: 'PL' } },
+    ]) {
+      northIds.push((await t.http().post('/api/v1/contacts').set(north).send(body).expect(201)).body.id);
+    }
+    for (const body of [
+      { firstName: 'Zoe', lastName: 'Lefevre', emails: [{ email: 'zoe.south@example.com' }], tags: ['vip'] },
+      { firstName: 'Marta', lastName: 'García', address: { city: 'Kraków', country: 'PL' }, tags: ['south-only'] },
+    ]) {
+      southIds.push((await t.http().post('/api/v1/contacts').set(south).send(body).expect(201)).body.id);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('two teams cannot see each other\'s contacts', () => {
+    it('in lists, search, get, count and tags', async () => {
+      expect(ids(await t.http().get('/api/v1/contacts').set(north).expect(200))).toEqual([...northIds].sort());
+      expect(ids(await t.http().get('/api/v1/contacts').set(south).expect(200))).toEqual([...southIds].sort());
+      expect(ids(await t.http().get('/api/v1/contacts').query({ q: 'zoe' }).set(south).expect(200))).toEqual([southIds[0]]);
+      expect(ids(await t.http().post('/api/v1/contacts/search').set(north).send({ filter: { field: 'city', op: 'eq', value: 'Kraków' } }).expect(200))).toEqual([northIds[2]]);
+      expect((await t.http().get('/api/v1/contacts/count').query({ 'filter[tags][contains]': 'vip' }).set(north).expect(200)).body).toEqual({ count: 2 });
+      expect((await t.http().get('/api/v1/contacts/count').query({ 'filter[tags][contains]': 'vip' }).set(south).expect(200)).body).toEqual({ count: 1 });
+      expect((await t.http().get('/api/v1/contacts/count').query({ 'filter[tags][contains]': 'vip' }).set(admin).expect(200)).body).toEqual({ count: 3 });
+      await t.http().get(`/api/v1/contacts/${northIds[0]}`).set(south).expect(404);
+      await t.http().patch(`/api/v1/contacts/${northIds[0]}`).set(south).send({ jobTitle: 'x' }).expect(404);
+      await t.http().delete(`/api/v1/contacts/${northIds[0]}`).set(south).expect(404);
+      await t.http().get(`/api/v1/contacts/${northIds[0]}/duplicates`).set(south).expect(404);
+      const southTags = await t.http().get('/api/v1/tags').set(south).expect(200);
+      expect(southTags.body.data).toEqual([
+        { name: 'south-only', contacts: 1, companies: 0 },
+        { name: 'vip', contacts: 1, companies: 0 },
+      ]);
+    });
+
+    it('cannot link another team\'s company nor move a contact into another team', async () => {
+      const nCo = await t.http().get('/api/v1/companies').set(north).expect(200);
+      const res = await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Sneaky', companies: [{ companyId: nCo.body.data[0].id }] }).expect(400);
+      expect(res.body.errors[0].field).toBe('companies[0].companyId');
+      const teams = await t.http().get('/api/v1/teams').set(admin).expect(200);
+      const northTeam = teams.body.data.find((x: { name: string }) => x.name === 'North').id;
+      await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Mover', teamId: northTeam }).expect(403);
+    });
+  });
+
+  describe('q search', () => {
+    const q = async (text: string, auth: Auth = admin) => (await t.http().get('/api/v1/contacts').query({ q: text }).set(auth).expect(200)).body.data.map((c: { firstName: string }) => c.firstName).sort();
+    it('is accent- and case-insensitive', async () => {
+      expect(await q('LEFEVRE', north)).toEqual(['Zoë']);
+      expect(await q('wisniewska')).toEqual(['Katarzyna']);
+      expect(await q('jurgen')).toEqual(['Jürgen']);
+    });
+    it('tolerates typos and matches prefixes, emails, phones and company names', async () => {
+      expect(await q('Schmitd')).toEqual(['Jürgen']);
+      expect(await q('Wisniewsak')).toEqual(['Katarzyna']);
+      expect(await q('Katar')).toEqual(['Katarzyna']);
+      expect(await q('kasia@exa')).toEqual(['Katarzyna']);
+      expect(await q('4930901820')).toEqual(['Jürgen']);
+      expect(await q('nordlicht')).toEqual(['Zoë']);
+      expect(await q('zzzqqq')).toEqual([]);
+    });
+    it('finds a contact under its company\'s new name', async () => {
+      const co = (await t.http().get('/api/v1/companies').query({ q: 'nordlicht' }).set(north).expect(200)).body.data[0];
+      await t.http().patch(`/api/v1/companies/${co.id}`).set(north).send({ name: 'Polarstern AG' }).expect(200);
+      expect(await q('polarstern')).toEqual(['Zoë']);
+    });
+  });
+
+  describe('duplicates', () => {
+    it('answers 409 with candidates for the same email, the same phone, or a similar name at the same company', async () => {
+      const byEmail = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Someone', emails: [{ email: 'ZOE@nordlicht.example' }] }).expect(409);
+      expect(byEmail.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(byEmail.body).toMatchObject({ status: 409, code: 'CONTACT_POSSIBLE_DUPLICATE', candidates: [{ id: northIds[0], score: 1, reason: 'email' }] });
+
+      const byPhone = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Other', phones: [{ number: '030 901820' }], address: { country: 'DE' } }).expect(409);
+      expect(byPhone.body.candidates).toEqual([{ id: northIds[1], score: 0.9, reason: 'phone' }]);
+
+      const co = (await t.http().get('/api/v1/companies').set(north).expect(200)).body.data[0];
+      const byName = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Zoe', lastName: 'Lefevre', companies: [{ companyId: co.id }] }).expect(409);
+      expect(byName.body.candidates).toEqual([{ id: northIds[0], score: expect.any(Number), reason: 'name_company' }]);
+      expect(byName.body.candidates[0].score).toBeGreaterThanOrEqual(0.6);
+
+      // Candidates are what the caller may see: the south team's Zoe Lefevre is not offered to north.
+      const forced = await t.http().post('/api/v1/contacts?skipDuplicateCheck=true').set(north).send({ firstName: 'Zoe', lastName: 'Lefevre', emails: [{ email: 'zoe@nordlicht.example' }] }).expect(201);
+      const dups = await t.http().get(`/api/v1/contacts/${forced.body.id}/duplicates`).set(north).expect(200);
+      expect(dups.body.data).toEqual([{ id: northIds[0], score: 1, reason: 'email' }]);
+    });
+  });
+
+  describe('batch', () => {
+    it('creates and updates up to 100 in one call with a result per item', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/contacts/batch?skipDuplicateCheck=true')
+        .set(north)
+        .send({ create: [{ firstName: 'B1' }, { firstName: 'B2', emails: [{ email: 'bad' }] }, { jobTitle: 'nameless' }] });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe('create[1].emails[0].email');
+      const ok = await t.http().post('/api/v1/contacts/batch?skipDuplicateCheck=true').set(north).send({ create: [{ firstName: 'B1' }, { jobTitle: 'nameless' }] }).expect(200);
+      expect(ok.body.results).toEqual([
+        { index: 0, status: 201, data: expect.objectContaining({ firstName: 'B1', version: 1 }) },
+        { index: 1, status: 400, error: expect.objectContaining({ code: 'VALIDATION_FAILED', errors: [{ field: 'firstName', message: expect.any(String) }] }) },
+      ]);
+      const id = ok.body.results[0].data.id;
+      const upd = await t.http().post('/api/v1/contacts/batch').set(north).send({ update: [{ id, jobTitle: 'CTO' }, { id: southIds[0], jobTitle: 'x' }] }).expect(200);
+      expect(upd.body.results.map((r: { status: number }) => r.status)).toEqual([200, 404]);
+      expect(upd.body.results[0].data).toMatchObject({ jobTitle: 'CTO', version: 2 });
+      const tooMany = await t.http().post('/api/v1/contacts/batch').set(north).send({ create: Array.from({ length: 101 }, (_, i) => ({ firstName: `N${i}` })) }).expect(400);
+      expect(tooMany.body.errors[0].field).toBe('create');
+      await t.http().post('/api/v1/contacts/batch').set(north).send({ create: [{ firstName: 'x' }], update: [{ id, jobTitle: 'y' }] }).expect(400);
+      const companies = await t.http().post('/api/v1/companies/batch').set(north).send({ create: [{ name: 'Batch Co 1' }, { name: 'Batch Co 2', domains: ['batch2.example'] }] }).expect(200);
+      expect(companies.body.results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+    });
+  });
+
+  describe('lists', () => {
+    it('pages with cursors over a custom sort without gaps or repeats', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: Record<string, string> = { limit: '2', sort: 'lastName' };
+        if (cursor) query.cursor = cursor;
+        const res = await t.http().get('/api/v1/contacts').query(query).set(admin).expect(200);
+        seen.push(...res.body.data.map((c: { id: string }) => c.id));
+        cursor = res.body.page.nextCursor;
+      } while (cursor);
+      const all = await t.http().get('/api/v1/contacts').query({ limit: '200' }).set(admin).expect(200);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual(ids(all));
+    });
+
+    it('matches emails, phones and domains in the form they are stored', async () => {
+      const one = async (query: Record<string, string>) => ids(await t.http().get('/api/v1/contacts').query(query).set(admin).expect(200));
+      expect(await one({ 'filter[emails][contains]': ' KASIA@Example.PL' })).toEqual([northIds[2]]);
+      expect(await one({ 'filter[primaryEmail][eq]': 'Kasia@example.pl' })).toEqual([northIds[2]]);
+      expect(await one({ 'filter[phones][in]': '+49 30 901820,+1 415 555 0100' })).toEqual([northIds[1]]);
+      const cos = await t.http().get('/api/v1/companies').query({ 'filter[domains][contains]': 'https://www.Batch2.example/' }).set(admin).expect(200);
+      expect(cos.body.data.map((c: { name: string }) => c.name)).toEqual(['Batch Co 2']);
+    });
+
+    it('lists tags with counts and pages them', async () => {
+      const first = await t.http().get('/api/v1/tags').query({ limit: '1' }).set(admin).expect(200);
+      expect(first.body.data).toHaveLength(1);
+      expect(first.body.page.hasMore).toBe(true);
+      const rest = await t.http().get('/api/v1/tags').query({ cursor: first.body.page.nextCursor }).set(admin).expect(200);
+      const all = [...first.body.data, ...rest.body.data];
+      expect(all.find((x: { name: string }) => x.name === 'vip')).toEqual({ name: 'vip', contacts: 3, companies: 0 });
+      expect(all.find((x: { name: string }) => x.name === 'partner')).toEqual({ name: 'partner', contacts: 0, companies: 1 });
+      expect(rest.body.page).toEqual({ hasMore: false, nextCursor: null });
+      const filtered = await t.http().get('/api/v1/tags').query({ q: 'VI' }).set(admin).expect(200);
+      expect(filtered.body.data.map((x: { name: string }) => x.name)).toEqual(['vip']);
+    });
+  });
+});
