@@ -8,6 +8,8 @@ const esmOnly = ['content-disposition', 'file-type', 'strtok3', 'token-types', '
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 module.exports = {
+  // testTimeout is a global option (a project's own is ignored): e2e files boot apps and workers.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -26,7 +28,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -38,7 +38,7 @@ describe('OpenAPI document', () => {
       });
     } catch (err) {
       const e = err as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`redocly lint failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+      throw new Error(`redocly lint failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`, { cause: err });
     }
   });
 
