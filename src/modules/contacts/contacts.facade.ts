@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { Transactional } from '@nestjs-cls/transactional';
 import { Actor } from '../../platform/access/actor';
+import { CustomFieldsService } from './application/custom-fields.service';
+import { CompanyLink, ContactEmail, ContactPhone } from './domain/contact.types';
 import { CompanyRepository } from './persistence/company.repository';
 import { ContactRepository } from './persistence/contact.repository';
 
@@ -21,6 +24,32 @@ export interface CompanySummary {
   teamId: string | null;
 }
 
+/** Everything the contact row holds about the person (GET /contacts/{id}/personal-data). */
+export interface ContactPersonalRecord {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  firstName: string | null;
+  lastName: string | null;
+  emails: ContactEmail[];
+  phones: ContactPhone[];
+  jobTitle: string | null;
+  address: { street: string | null; city: string | null; region: string | null; postalCode: string | null; country: string | null };
+  lifecycleStage: string | null;
+  source: string | null;
+  tags: string[];
+  companyLinks: (CompanyLink & { companyName: string | null })[];
+  customFields: Record<string, unknown>;
+  ownerId: string | null;
+  teamId: string | null;
+}
+
+/** Custom field types whose values may describe the person; the others are categories and figures. */
+const PERSONAL_CUSTOM_FIELD_TYPES = new Set(['text', 'url', 'email', 'date']);
+
+export const ERASED_NAME = '[erased]';
+
 /**
  * The contacts module as other modules see it (activities, sales, service desk, marketing):
  * scoped reads by id. Everything else they learn from the `contact.*` / `company.*` events.
@@ -30,6 +59,7 @@ export class ContactsFacade {
   constructor(
     private readonly contacts: ContactRepository,
     private readonly companies: CompanyRepository,
+    private readonly customFields: CustomFieldsService,
   ) {}
 
   /** The contact, if the actor may read it (404 otherwise, as for the actor's own requests). */
@@ -49,6 +79,69 @@ export class ContactsFacade {
    */
   async lockContactForUpdate(actor: Actor, id: string): Promise<void> {
     await this.contacts.lockForUpdate(actor, id);
+  }
+
+  /** The contact row as stored, recycle bin included, if the actor may read it (404 otherwise). */
+  async personalRecord(actor: Actor, id: string): Promise<ContactPersonalRecord> {
+    const c = await this.contacts.findOne(actor, id, { deleted: 'any' });
+    const names = new Map<string, string>();
+    for (const link of c.companyLinks) {
+      // A company outside the actor's scope stays a bare id, as in the contact's own answer.
+      if (!(await this.companies.canRead(actor, link.companyId))) continue;
+      const company = await this.companies.findOne(actor, link.companyId, { deleted: 'any' });
+      names.set(company.id, company.name);
+    }
+    return {
+      id: c.id,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      deletedAt: c.deletedAt,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      emails: c.emails,
+      phones: c.phones,
+      jobTitle: c.jobTitle,
+      address: { street: c.street, city: c.city, region: c.region, postalCode: c.postalCode, country: c.country },
+      lifecycleStage: c.lifecycleStage,
+      source: c.source,
+      tags: c.tags,
+      companyLinks: c.companyLinks.map((l) => ({ companyId: l.companyId, role: l.role, companyName: names.get(l.companyId) ?? null })),
+      customFields: c.customFields,
+      ownerId: c.ownerId,
+      teamId: c.teamId,
+    };
+  }
+
+  /**
+   * Replaces the person's data on the contact row with anonymous values (delete scope, recycle
+   * bin included; 404 otherwise). Keeps what is not about the person: owner, team, lifecycle
+   * stage, source, tags, company links, custom fields of non-personal types. Not audited with
+   * values; returns the addresses that were erased, so the caller can erase them elsewhere.
+   */
+  @Transactional()
+  async eraseRecord(actor: Actor, id: string): Promise<{ emails: string[]; phones: string[] }> {
+    const current = await this.contacts.lockForErasure(actor, id);
+    const personal = new Set((await this.customFields.shapes('contact')).filter((d) => PERSONAL_CUSTOM_FIELD_TYPES.has(d.type)).map((d) => d.key));
+    const customFields = Object.fromEntries(Object.entries(current.customFields).filter(([key]) => !personal.has(key)));
+    await this.contacts.overwriteUnaudited(current, {
+      firstName: ERASED_NAME,
+      lastName: null,
+      emails: [],
+      phones: [],
+      primaryEmail: null,
+      primaryPhone: null,
+      emailKeys: [],
+      phoneKeys: [],
+      jobTitle: null,
+      street: null,
+      city: null,
+      region: null,
+      postalCode: null,
+      country: null,
+      customFields,
+      searchText: '',
+    });
+    return { emails: current.emails.map((e) => e.email), phones: current.phones.map((p) => p.number) };
   }
 
   /** Whether the actor may read the contact (deleted ones included). */

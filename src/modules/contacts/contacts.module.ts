@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from './activities/activities.module';
+import { ImportsModule } from './imports/imports.module';
+import { ConsentModule } from './consent/consent.module';
+import { MergeModule } from './merge/merge.module';
 import { CompaniesController } from './api/companies.controller';
 import { ContactsController } from './api/contacts.controller';
 import { CustomFieldsController } from './api/custom-fields.controller';
@@ -23,7 +26,7 @@ import { CONTACTS_ENTITIES } from './persistence/entities';
  * have them; the value types and checks are generic, in platform/custom-fields.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(CONTACTS_ENTITIES), ActivitiesModule],
+  imports: [TypeOrmModule.forFeature(CONTACTS_ENTITIES), ActivitiesModule, ImportsModule, ConsentModule, MergeModule],
   controllers: [ContactsController, CompaniesController, CustomFieldsController, TagsController],
   providers: [
     ContactRepository,

@@ -52,4 +52,22 @@ export class AuditService {
     };
     await this.txHost.tx.insert(AuditLogEntity, row as never);
   }
+
+  /**
+   * Erasure of personal data: the record's past diffs keep which fields changed and when, but
+   * their values become `replacement`, except for the fields in `keep` (owner, stage… not about
+   * the person). Returns how many entries were rewritten.
+   */
+  async scrubValues(resource: string, recordId: string, replacement: string, keep: readonly string[] = []): Promise<number> {
+    const [, affected]: [unknown, number] = await this.txHost.tx.query(
+      `UPDATE platform.audit_log a SET changes = (
+         SELECT jsonb_object_agg(e.key, CASE WHEN e.key = ANY($4::text[]) THEN e.value ELSE jsonb_build_object(
+           'from', CASE WHEN e.value->'from' IS NULL OR e.value->'from' = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($3::text) END,
+           'to', CASE WHEN e.value->'to' IS NULL OR e.value->'to' = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($3::text) END) END)
+         FROM jsonb_each(a.changes) e)
+       WHERE a.resource = $1 AND a.record_id = $2 AND a.changes IS NOT NULL AND jsonb_typeof(a.changes) = 'object'`,
+      [resource, recordId, replacement, [...keep]],
+    );
+    return affected;
+  }
 }

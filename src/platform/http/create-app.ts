@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +13,7 @@ import { notFoundHandler, RouteTable } from './not-found';
 import { clientErrorHandler, sendProblem } from './problem.filter';
 import { registerRateLimit } from './rate-limit';
 import { requestIdFrom } from './request-id';
+import { registerSecurityHeaders } from './security-headers';
 
 export interface HttpAppOptions {
   config: AppConfig;
@@ -78,7 +78,7 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
     if (closing) throw new DomainError('SHUTTING_DOWN', 'unavailable', 'This server is shutting down; retry and another will answer.', [], { 'Retry-After': '1' });
   });
   registerJsonBodyParser(fastify);
-  await app.register(helmet, {
+  registerSecurityHeaders(fastify, {
     // Swagger UI needs inline scripts and styles on /docs; everything else is JSON.
     contentSecurityPolicy: {
       directives: {

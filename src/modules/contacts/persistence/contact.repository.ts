@@ -35,6 +35,29 @@ export class ContactRepository extends ScopedRepository<ContactEntity> {
     return this.lockForWrite(actor, 'update', id, 'live');
   }
 
+  /** Locks a live contact the actor may delete (a merge's duplicates). */
+  async lockForDelete(actor: Actor, id: string): Promise<ContactEntity> {
+    return this.lockForWrite(actor, 'delete', id, 'live');
+  }
+
+  /** Locks a contact, live or in the recycle bin, that the actor may delete (erasure needs the delete scope). */
+  async lockForErasure(actor: Actor, id: string): Promise<ContactEntity> {
+    return this.lockForWrite(actor, 'delete', id, 'any');
+  }
+
+  /**
+   * Overwrites a locked row without an audit diff: an erasure, whose diff would copy the very
+   * data being erased into the log. The caller audits the erasure itself, without values.
+   */
+  async overwriteUnaudited(current: ContactEntity, values: Partial<ContactEntity>): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .update(ContactEntity)
+      .set(values as never)
+      .where('"id" = :id AND "version" = :version', { id: current.id, version: current.version })
+      .execute();
+  }
+
   /**
    * Live contacts the actor may read that look like the probe: the same normalized email
    * (score 1), the same phone (0.9), or a similar name at a shared company (the similarity).

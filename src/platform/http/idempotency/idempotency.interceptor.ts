@@ -16,7 +16,7 @@ import {
   idempotencyKeyReused,
   parseIdempotencyKey,
   requestHash,
-} from './idempotent.decorator';
+} from './idempotency-key';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** Headers of the first answer that a replay repeats (besides Content-Type). */

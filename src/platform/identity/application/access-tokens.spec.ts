@@ -15,6 +15,15 @@ describe('AccessTokens', () => {
     expect(tokens.ttlSeconds).toBe(120);
   });
 
+  it('keeps the secret as a KeyObject that verifies its tokens and rejects a tampered one', () => {
+    const tokens = new AccessTokens(config);
+    const token = tokens.sign('0193b6b2-6c1e-7c3a-9b55-2f4c3d1e0a11');
+    expect(jwt.verify(token, tokens.key, { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE })).toMatchObject({ typ: 'access' });
+    const [header, , signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ sub: 'someone-else', typ: 'access', iss: JWT_ISSUER, aud: JWT_AUDIENCE })).toString('base64url');
+    expect(() => jwt.verify(`${header}.${forged}.${signature}`, tokens.key, { algorithms: ['HS256'] })).toThrow();
+  });
+
   it('without a configured secret, signs with a key of its own that nobody else accepts', () => {
     const a = new AccessTokens({ ...config, auth: { ...config.auth, jwtSecret: undefined } });
     const b = new AccessTokens({ ...config, auth: { ...config.auth, jwtSecret: undefined } });

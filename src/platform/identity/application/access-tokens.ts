@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -17,18 +17,24 @@ export interface AccessTokenClaims {
 export class AccessTokens {
   /** Without a configured secret (the CLI) tokens are signed with a per-process key nobody else trusts. */
   readonly secret: string;
+  /**
+   * The secret as a KeyObject, made once. Given a string, jsonwebtoken first tries to parse it as
+   * a PEM public key on every sign and verify (and throws), which costs more than the HMAC itself.
+   */
+  readonly key: KeyObject;
   readonly ttlSeconds: number;
   /** How long a refresh token lives (each rotation starts a new one). */
   readonly refreshTtlSeconds: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.secret = config.auth.jwtSecret ?? randomBytes(48).toString('base64url');
+    this.key = createSecretKey(Buffer.from(this.secret, 'utf8'));
     this.ttlSeconds = config.auth.accessTokenTtl;
     this.refreshTtlSeconds = config.auth.refreshTokenTtl;
   }
 
   sign(userId: string): string {
     const claims: AccessTokenClaims = { sub: userId, typ: 'access' };
-    return jwt.sign(claims, this.secret, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, jwtid: randomBytes(9).toString('base64url') });
+    return jwt.sign(claims, this.key, { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, jwtid: randomBytes(9).toString('base64url') });
   }
 }

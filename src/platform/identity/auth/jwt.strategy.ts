@@ -17,7 +17,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: tokens.secret,
+      // passport-jwt hands this to jsonwebtoken.verify, which takes a KeyObject (its typings say only string | Buffer).
+      secretOrKey: tokens.key as unknown as Buffer,
       algorithms: ['HS256'],
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,

@@ -119,8 +119,29 @@ export class IdentityStore {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
+  /**
+   * Role names and live team ids for a page of users, in one round trip (the same rows as
+   * roleNames and teamIdsOf): listing users is frequent and each query costs a pool checkout and
+   * its network writes.
+   */
   async userViews(users: UserEntity[]): Promise<UserView[]> {
-    const [teams, roles] = await Promise.all([this.teamIdsOf(users.map((u) => u.id)), this.roleNames(users.map((u) => u.roleId))]);
+    if (!users.length) return [];
+    const rows: { kind: 'role' | 'team'; key: string; value: string }[] = await this.tx.query(
+      `SELECT kind, key, value FROM (
+         SELECT 'role' AS kind, r.id::text AS key, r.name::text AS value FROM platform.roles r WHERE r.id = ANY($1::uuid[])
+         UNION ALL
+         SELECT 'team', tm.user_id::text, tm.team_id::text FROM platform.team_members tm
+           JOIN platform.teams t ON t.id = tm.team_id AND t.deleted_at IS NULL
+          WHERE tm.user_id = ANY($2::uuid[])
+       ) v ORDER BY kind, value COLLATE "C"`,
+      [[...new Set(users.map((u) => u.roleId))], users.map((u) => u.id)],
+    );
+    const roles = new Map<string, string>();
+    const teams = new Map<string, string[]>(users.map((u) => [u.id, []]));
+    for (const r of rows) {
+      if (r.kind === 'role') roles.set(r.key, r.value);
+      else teams.get(r.key)?.push(r.value);
+    }
     return users.map((user) => ({ user, roleName: roles.get(user.roleId) ?? '', teamIds: teams.get(user.id) ?? [] }));
   }
 

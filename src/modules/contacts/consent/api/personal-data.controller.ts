@@ -1,0 +1,44 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../../../../platform/access/actor';
+import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
+import { uuidParam } from '../../../../platform/identity/api/http';
+import { ApiProblems } from '../../../../platform/query/swagger';
+import { PersonalDataService } from '../application/personal-data.service';
+import { ErasureResponseDto, PersonalDataResponseDto, toErasureResponse, toPersonalDataResponse } from './dto/personal-data.dto';
+
+@ApiTags('contacts')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@Controller('api/v1/contacts/:id')
+export class PersonalDataController {
+  constructor(private readonly personalData: PersonalDataService) {}
+
+  @Get('personal-data')
+  @RequirePermission('contacts', 'read')
+  @ApiOperation({
+    summary: 'Everything stored about a person (GDPR access)',
+    description: 'The contact record, its company links, activities and timeline entries, the consent ledger and the record\'s audit history. Recycle bin included.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The contact' })
+  @ApiOkResponse({ type: PersonalDataResponseDto })
+  @ApiProblems(400, 401, 403, 404)
+  async export(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<PersonalDataResponseDto> {
+    return toPersonalDataResponse(await this.personalData.export(actor, id));
+  }
+
+  @Post('erase')
+  @HttpCode(200)
+  @RequirePermission('contacts', 'delete')
+  @ApiOperation({
+    summary: 'Erase a person\'s data (GDPR erasure, cannot be undone)',
+    description:
+      'Replaces personal data with anonymous values: the contact\'s name, emails, phones, job title, address and personal custom fields (text, url, email, date); the person in activities and timeline summaries; the values in the record\'s audit history. Keeps ids, owner, team, stage, tags, company links and the consent ledger. The erasure is audited without personal data. Needs the delete permission on the contact (recycle bin included).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The contact' })
+  @ApiOkResponse({ type: ErasureResponseDto })
+  @ApiProblems(400, 401, 403, 404)
+  async erase(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<ErasureResponseDto> {
+    return toErasureResponse(await this.personalData.erase(actor, id));
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, Get, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../../../../platform/access/actor';
+import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
+import { ApiListQuery, ApiProblems } from '../../../../platform/query/swagger';
+import { RawListQuery } from '../../api/http';
+import { COMPANY_LIST, CONTACT_LIST, CUSTOM_FIELD_FILTERS } from '../../persistence/list-specs';
+import { CsvExport, EXPORT_FORMATS, ExportService } from '../application/export.service';
+
+const DESCRIPTION =
+  'Every record you can read that matches the same filters, sort and `q` as the list (`limit` and `cursor` do not apply), streamed. ' +
+  'RFC 4180 CSV with a header row; several values in one cell (emails, tags, …) are separated by `;`; one `cf_<key>` column per custom field ' +
+  '(money: `cf_<key>` is the amount, `cf_<key>.currency` the currency).';
+
+const ApiFormatQuery = () => ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' } });
+const ApiCsvResponse = () => ApiResponse({ status: 200, description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } });
+
+const toFile = (e: CsvExport) => new StreamableFile(e.stream, { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${e.filename}"` });
+
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@Controller('api/v1')
+export class ExportController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Get('contacts/export')
+  @ApiTags('contacts')
+  @RequirePermission('contacts', 'read')
+  @ApiOperation({ summary: 'Export contacts', description: DESCRIPTION })
+  @ApiFormatQuery()
+  @ApiListQuery(CONTACT_LIST, CUSTOM_FIELD_FILTERS)
+  @ApiProduces('text/csv')
+  @ApiCsvResponse()
+  @ApiProblems(400, 401, 403)
+  async contacts(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
+    return toFile(await this.exports.csv(actor, 'contacts', query));
+  }
+
+  @Get('companies/export')
+  @ApiTags('companies')
+  @RequirePermission('companies', 'read')
+  @ApiOperation({ summary: 'Export companies', description: DESCRIPTION })
+  @ApiFormatQuery()
+  @ApiListQuery(COMPANY_LIST, CUSTOM_FIELD_FILTERS)
+  @ApiProduces('text/csv')
+  @ApiCsvResponse()
+  @ApiProblems(400, 401, 403)
+  async companies(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
+    return toFile(await this.exports.csv(actor, 'companies', query));
+  }
+}

@@ -1,0 +1,72 @@
+import { parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { badRequest } from '../../../../platform/errors/domain-error';
+import { Delimiter, headerKey } from '../domain/import-options';
+
+/** Longest field accepted (a CSV without the right quoting otherwise swallows the rest of the file into one cell). */
+const MAX_FIELD_BYTES = 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+
+/** The header line's most frequent candidate separator outside quotes. */
+export function sniffDelimiter(head: string): ',' | ';' {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const ch of head.replace(/^\uFEFF/, '')) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch === ',') commas++;
+    else if (!quoted && ch === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+async function delimiterOf(file: string, wanted: Delimiter): Promise<',' | ';'> {
+  if (wanted !== 'auto') return wanted;
+  const handle = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    return sniffDelimiter(buf.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One data row: its number (1 = the first row after the header) and its cells by header key. */
+export interface CsvRow {
+  row: number;
+  cells: Map<string, string>;
+}
+
+/**
+ * The rows of a CSV file on disk, streamed: UTF-8 with or without BOM, `,` or `;`, quoted
+ * fields with separators, quotes and line breaks, blank lines skipped, short rows padded.
+ * `onHeader` sees the header keys (trimmed, lower-case) before the first row.
+ */
+export async function* readCsv(file: string, delimiter: Delimiter, onHeader: (headers: string[]) => void): AsyncGenerator<CsvRow> {
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, delimiter: await delimiterOf(file, delimiter), skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, max_record_size: MAX_FIELD_BYTES }),
+  );
+  let headers: string[] | null = null;
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!headers) {
+        headers = record.map(headerKey);
+        onHeader(headers);
+        continue;
+      }
+      row++;
+      const cells = new Map<string, string>();
+      headers.forEach((h, i) => cells.set(h, record[i] ?? ''));
+      yield { row, cells };
+    }
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (e.code?.startsWith('CSV_')) throw badRequest(`The file is not valid CSV after row ${row}: ${e.message}`, [{ field: 'file', message: e.message.slice(0, 200) }], 'INVALID_CSV');
+    throw err;
+  }
+  if (!headers) throw badRequest('The file is empty: it needs a header row.', [{ field: 'file', message: 'has no header row' }], 'INVALID_CSV');
+}

@@ -1,0 +1,75 @@
+import { CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
+import { parseImportOptions } from '../domain/import-options';
+import { decimalText, mapCompanyRow, mapContactRow, toIsoDate } from './row-mapper';
+
+const row = (cells: Record<string, string>, n = 1) => ({ row: n, cells: new Map(Object.entries(cells).map(([k, v]) => [k.toLowerCase(), v])) });
+const defs: CustomFieldShape[] = [
+  { key: 'since', type: 'date', required: false, options: [] },
+  { key: 'vip', type: 'boolean', required: false, options: [] },
+  { key: 'budget', type: 'money', required: false, options: [] },
+  { key: 'topics', type: 'multiselect', required: false, options: ['golf', 'wine'] },
+];
+
+describe('toIsoDate', () => {
+  it('reads day-first dates with any separator and ISO dates or timestamps', () => {
+    expect(toIsoDate('1.2.2024', 'dmy')).toBe('2024-02-01');
+    expect(toIsoDate('31/12/2023', 'dmy')).toBe('2023-12-31');
+    expect(toIsoDate('2024-03-05T10:00:00Z', 'iso')).toBe('2024-03-05');
+    expect(toIsoDate('05.03.2024', 'iso')).toBe('05.03.2024');
+  });
+});
+
+describe('decimalText', () => {
+  it('drops thousands separators and reads a lone decimal comma', () => {
+    expect(['1.234,50', '1,234.50', '1 234,5', '7,5', '1.000.000', '1,000,000', '-3.25', '42'].map(decimalText)).toEqual(['1234.50', '1234.50', '1234.5', '7.5', '1000000', '1000000', '-3.25', '42']);
+  });
+});
+
+describe('mapContactRow', () => {
+  const opts = parseImportOptions({
+    entity: 'contact',
+    mapping: JSON.stringify({ Name: 'firstName', Mail: 'email', More: 'emails', Since: 'cf_since', VIP: 'customFields.vip', Budget: 'cf_budget', Cur: 'cf_budget.currency', Topics: 'cf_topics', Stage: 'lifecycleStage' }),
+    dateFormat: 'dmy',
+  });
+
+  it('normalizes emails (case, repeats), dates, booleans, money and lists', () => {
+    const { contact, errors } = mapContactRow(
+      row({ Name: ' Ada ', Mail: 'Ada@Example.COM', More: 'ada@example.com; ada@work.example', Since: '02.01.2020', VIP: 'yes', Budget: '1.234,50', Cur: 'eur', Topics: 'golf|wine', Stage: 'Customer' }),
+      opts,
+      defs,
+    );
+    expect(errors).toEqual([]);
+    expect(contact?.emailKeys).toEqual(['ada@example.com', 'ada@work.example']);
+    expect(contact?.data).toMatchObject({ firstName: 'Ada', primaryEmail: 'ada@example.com', lifecycleStage: 'customer' });
+    expect(contact?.data.customFields).toEqual({ since: '2020-01-02', vip: true, budget: { amount: '1234.50', currency: 'EUR' }, topics: ['golf', 'wine'] });
+  });
+
+  it('names every problem by its CSV column', () => {
+    const { contact, errors } = mapContactRow(row({ Name: '', Mail: 'nope', Since: '30.02.2020', VIP: 'maybe', Topics: 'chess', Stage: 'boss' }, 7), opts, defs);
+    expect(contact).toBeNull();
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { row: 7, column: 'mail', message: '"nope" is not an email address' },
+        { row: 7, column: 'since', message: 'must be a date (YYYY-MM-DD)' },
+        { row: 7, column: 'vip', message: 'must be true or false' },
+        { row: 7, column: 'topics', message: expect.stringContaining('"chess" is not one of') },
+        { row: 7, column: 'stage', message: expect.stringContaining('must be one of') },
+      ]),
+    );
+  });
+
+  it('refuses a row with neither name nor email', () => {
+    const { errors } = mapContactRow(row({ Name: ' ', Mail: '' }), opts, defs);
+    expect(errors).toEqual([{ row: 1, column: 'name', message: 'a contact needs a first name, a last name or an email' }]);
+  });
+});
+
+describe('mapCompanyRow', () => {
+  const opts = parseImportOptions({ entity: 'company', mapping: JSON.stringify({ Name: 'name', Web: 'domains', Staff: 'employees', Land: 'country' }) });
+  it('normalizes domains and counts, and checks the country', () => {
+    const ok = mapCompanyRow(row({ Name: 'Acme', Web: 'https://www.Acme.example/x; acme.example', Staff: '1 200', Land: 'de' }), opts, []);
+    expect(ok.company?.input).toMatchObject({ name: 'Acme', domains: ['acme.example'], employees: 1200, address: { country: 'DE' } });
+    const bad = mapCompanyRow(row({ Name: 'Acme', Staff: 'many', Land: 'Germany' }), opts, []);
+    expect(bad.errors.map((e) => e.column)).toEqual(['staff', 'land']);
+  });
+});

@@ -1,0 +1,244 @@
+import { isEmail } from 'class-validator';
+import { applyCustomValues, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
+import { FieldError } from '../../../../platform/errors/domain-error';
+import { CompanyInput } from '../../application/companies.service';
+import { contactData, ContactData, ContactInput } from '../../application/contact-input';
+import { LIFECYCLE_STAGES } from '../../domain/contact.types';
+import { normalizeDomain, normalizeEmail } from '../../domain/normalize';
+import { DateFormat, ImportOptions, Target } from '../domain/import-options';
+import { CsvRow } from './csv-source';
+
+/** One problem of one row, named by the CSV column it comes from (or the field, when no column feeds it). */
+export interface RowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface MappedContact {
+  row: number;
+  data: ContactData;
+  /** Normalized emails, what `matchBy: email` compares. */
+  emailKeys: string[];
+}
+
+export interface MappedCompany {
+  row: number;
+  input: CompanyInput;
+}
+
+const LIST_SPLIT = /[;,|\n]/;
+const DMY = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/;
+const MAX_EMPLOYEES = 2_147_483_647;
+const CONTACT_LENGTHS: [string, number][] = [
+  ['firstName', 100],
+  ['lastName', 100],
+  ['jobTitle', 200],
+  ['street', 200],
+  ['city', 100],
+  ['region', 100],
+  ['postalCode', 20],
+  ['source', 100],
+];
+
+const splitList = (cell: string): string[] => cell.split(LIST_SPLIT).map((s) => s.trim()).filter(Boolean);
+
+/** A day-first or ISO date as YYYY-MM-DD; anything else is left for the field's own check to refuse. */
+export function toIsoDate(cell: string, format: DateFormat): string {
+  const v = cell.trim();
+  if (format === 'dmy') {
+    const m = DMY.exec(v);
+    return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v;
+  }
+  return ISO_DATE.exec(v)?.[1] ?? v;
+}
+
+/**
+ * A number cell as a plain decimal, tolerating what spreadsheets write: spaces and thousands
+ * separators (`1.234,50`, `1,234.50`, `1 234`), and a lone decimal comma (`7,5`, common in the
+ * `;`-separated files of European locales).
+ */
+export function decimalText(cell: string): string {
+  let v = cell.trim().replace(/[\s']/g, '');
+  const lastDot = v.lastIndexOf('.');
+  const lastComma = v.lastIndexOf(',');
+  if (lastDot >= 0 && lastComma >= 0) {
+    const [thousands, decimal] = lastComma > lastDot ? [/\./g, ','] : [/,/g, '.'];
+    v = v.replace(thousands, '').replace(decimal, '.');
+  } else if (lastComma >= 0) {
+    v = v.indexOf(',') === lastComma ? v.replace(',', '.') : v.replace(/,/g, '');
+  } else if (lastDot >= 0 && v.indexOf('.') !== lastDot) {
+    v = v.replace(/\./g, '');
+  }
+  return v;
+}
+
+/** Turns a cell into the JSON value the custom field's check expects. */
+function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat): unknown {
+  switch (def.type) {
+    case 'number': {
+      const text = decimalText(cell);
+      return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    }
+    case 'boolean': {
+      const v = cell.trim().toLowerCase();
+      return ['true', 'yes', '1', 'y'].includes(v) ? true : ['false', 'no', '0', 'n'].includes(v) ? false : v;
+    }
+    case 'date':
+      return toIsoDate(cell, dateFormat);
+    case 'multiselect':
+      return splitList(cell);
+    case 'money': {
+      const m = /^([A-Za-z]{3})?\s*(-?[\d\s.,]+?)\s*([A-Za-z]{3})?$/.exec(cell.trim());
+      return { amount: decimalText(m?.[2] ?? cell), currency: (m?.[3] ?? m?.[1] ?? '').toUpperCase() };
+    }
+    default:
+      return cell.trim();
+  }
+}
+
+/**
+ * Reads a row through the mapping: the built-in cells by target and the custom values. A blank
+ * cell means "no value": on update it leaves the field as it is (imports never clear by omission).
+ */
+class RowReader {
+  readonly columnOf = new Map<string, string>();
+  readonly errors: RowError[] = [];
+
+  constructor(
+    private readonly row: CsvRow,
+    private readonly mapping: ReadonlyMap<string, Target>,
+    private readonly defs: readonly CustomFieldShape[],
+    private readonly dateFormat: DateFormat,
+  ) {}
+
+  field(name: string): string | undefined {
+    for (const [column, target] of this.mapping) {
+      if (target.kind === 'field' && target.field === name) {
+        this.columnOf.set(name, column);
+        const cell = this.row.cells.get(column);
+        return cell === undefined || cell.trim() === '' ? undefined : cell;
+      }
+    }
+    return undefined;
+  }
+
+  customFields(): Record<string, unknown> | undefined {
+    const out: Record<string, unknown> = {};
+    const currencies = new Map<string, string>();
+    for (const [column, target] of this.mapping) {
+      if (target.kind === 'field') continue;
+      const cell = this.row.cells.get(column)?.trim();
+      this.columnOf.set(`customFields.${target.key}${target.kind === 'currency' ? '.currency' : ''}`, column);
+      if (!cell) continue;
+      if (target.kind === 'currency') {
+        currencies.set(target.key, cell.toUpperCase());
+        continue;
+      }
+      const def = this.defs.find((d) => d.key === target.key);
+      out[target.key] = def ? customValue(def, cell, this.dateFormat) : cell;
+    }
+    for (const [key, currency] of currencies) {
+      const money = out[key] as { amount: string; currency: string } | undefined;
+      if (money && typeof money === 'object') money.currency = currency;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  /** Field errors of the domain checks (`emails[0].email`, `customFields.score`) named by their CSV column. */
+  report(errors: readonly FieldError[]): void {
+    for (const e of errors) {
+      const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
+      const column = this.columnOf.get(path) ?? this.columnOf.get(path.replace(/s$/, '')) ?? this.columnOf.get(`${path}s`) ?? e.field;
+      this.errors.push({ row: this.row.row, column, message: e.message });
+    }
+  }
+}
+
+/** A contact row as the columns of a new contact, checked like `POST /contacts` (duplicates aside). */
+export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly CustomFieldShape[]): { contact: MappedContact | null; errors: RowError[] } {
+  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat);
+  const emailCells: [field: string, email: string][] = [
+    ...(r.field('email') ? [['email', (r.field('email') as string).trim()] as [string, string]] : []),
+    ...splitList(r.field('emails') ?? '').map((e): [string, string] => ['emails', e]),
+  ];
+  const emails = emailCells.map(([, e]) => e);
+  const phones = [...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '')];
+  const seen = new Set<string>();
+  for (const [field, email] of emailCells) {
+    // The rule of the request DTO of POST /contacts.
+    if (!isEmail(email)) r.report([{ field, message: `${JSON.stringify(email.slice(0, 80))} is not an email address` }]);
+  }
+  const uniqueEmails = emails.filter((e) => {
+    const key = normalizeEmail(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const input: ContactInput = {
+    firstName: r.field('firstName') ?? null,
+    lastName: r.field('lastName') ?? null,
+    emails: uniqueEmails.map((email, i) => ({ email, primary: i === 0 })),
+    phones: phones.map((number, i) => ({ number, primary: i === 0 })),
+    jobTitle: r.field('jobTitle') ?? null,
+    address: { street: r.field('street'), city: r.field('city'), region: r.field('region'), postalCode: r.field('postalCode'), country: r.field('country')?.trim() },
+    lifecycleStage: r.field('lifecycleStage')?.trim().toLowerCase() ?? null,
+    source: r.field('source') ?? null,
+    tags: splitList(r.field('tags') ?? ''),
+    customFields: r.customFields(),
+  };
+  const { data, errors } = contactData(input, null, defs, new Set(), new Map());
+  r.report(errors);
+  // What the request DTO of POST /contacts checks before contactData sees the input.
+  for (const [field, max] of CONTACT_LENGTHS) {
+    const value = r.field(field)?.trim();
+    if (value && value.length > max) r.report([{ field, message: `must be at most ${max} characters` }]);
+  }
+  if (data.country && !/^[A-Z]{2}$/.test(data.country)) r.report([{ field: 'country', message: 'must be an ISO 3166-1 alpha-2 code' }]);
+  if (input.lifecycleStage && !(LIFECYCLE_STAGES as readonly string[]).includes(input.lifecycleStage)) {
+    r.report([{ field: 'lifecycleStage', message: `must be one of ${LIFECYCLE_STAGES.join(', ')}` }]);
+  }
+  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [] }, errors: r.errors };
+}
+
+/** A company row as the input of `POST /companies`, with the checks that need no database. */
+export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly CustomFieldShape[]): { company: MappedCompany | null; errors: RowError[] } {
+  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat);
+  const fail = (field: string, message: string) => r.report([{ field, message }]);
+  const name = r.field('name')?.trim();
+  if (!name) fail('name', 'is required');
+  else if (name.length > 200) fail('name', 'must be at most 200 characters');
+  const domains = [...new Set([...(r.field('domain') ? [r.field('domain') as string] : []), ...splitList(r.field('domains') ?? '')].map(normalizeDomain).filter(Boolean))];
+  let employees: number | null = null;
+  const employeesCell = r.field('employees');
+  if (employeesCell !== undefined) {
+    const text = employeesCell.trim().replace(/[\s.,']/g, '');
+    if (!/^\d{1,10}$/.test(text) || +text > MAX_EMPLOYEES) fail('employees', 'must be a whole number');
+    else employees = +text;
+  }
+  const amount = r.field('annualRevenue');
+  const currency = r.field('annualRevenueCurrency')?.trim().toUpperCase();
+  let annualRevenue: CompanyInput['annualRevenue'] = null;
+  if (amount !== undefined) {
+    const text = decimalText(amount);
+    if (!/^-?\d{1,15}(\.\d{1,4})?$/.test(text)) fail('annualRevenue', 'must be a decimal number');
+    else if (!currency || !/^[A-Z]{3}$/.test(currency)) fail('annualRevenueCurrency', 'must be an ISO 4217 code such as "EUR"');
+    else annualRevenue = { amount: text, currency };
+  }
+  const country = r.field('country')?.trim().toUpperCase();
+  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) fail('country', 'must be an ISO 3166-1 alpha-2 code');
+  const customFields = r.customFields();
+  r.report(applyCustomValues(defs, {}, customFields, true).problems);
+  const input: CompanyInput = {
+    name,
+    domains,
+    industry: r.field('industry')?.trim() ?? null,
+    employees,
+    annualRevenue,
+    address: { street: r.field('street')?.trim(), city: r.field('city')?.trim(), region: r.field('region')?.trim(), postalCode: r.field('postalCode')?.trim(), country },
+    tags: splitList(r.field('tags') ?? ''),
+    customFields,
+  };
+  return { company: r.errors.length ? null : { row: row.row, input }, errors: r.errors };
+}

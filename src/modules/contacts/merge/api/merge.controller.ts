@@ -1,0 +1,46 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../../../../platform/access/actor';
+import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
+import { Idempotent } from '../../../../platform/http/idempotency/idempotent.decorator';
+import { uuidParam } from '../../../../platform/identity/api/http';
+import { ApiProblems } from '../../../../platform/query/swagger';
+import { MergeService } from '../application/merge.service';
+import { MergeContactsDto, MergeResponseDto, toMergeResponse } from './dto/merge.dto';
+
+@ApiTags('contacts')
+@ApiBearerAuth('bearer')
+@ApiSecurity('apiKey')
+@Controller('api/v1/contacts')
+export class MergeController {
+  constructor(private readonly merges: MergeService) {}
+
+  @Post('merge')
+  @HttpCode(200)
+  @RequirePermission('contacts', 'update')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Merge duplicate contacts into one',
+    description:
+      'One transaction: the primary takes the chosen fields and the union of emails, phones, tags, company links and custom field values; the duplicates\' activities, timeline entries and consent evidence move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise). Audited, with full snapshots kept for the undo.',
+  })
+  @ApiOkResponse({ type: MergeResponseDto })
+  @ApiProblems(400, 401, 403, 404)
+  async merge(@CurrentActor() actor: Actor, @Body() body: MergeContactsDto): Promise<MergeResponseDto> {
+    return toMergeResponse(await this.merges.merge(actor, body));
+  }
+
+  @Post('merges/:id/undo')
+  @HttpCode(200)
+  @RequirePermission('contacts', 'update')
+  @ApiOperation({
+    summary: 'Undo a merge',
+    description: 'Restores the duplicates, moves back what moved and puts the primary back as it was. 409 when already undone or when the primary changed since the merge.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The merge' })
+  @ApiOkResponse({ type: MergeResponseDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  async undo(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<MergeResponseDto> {
+    return toMergeResponse(await this.merges.undo(actor, id));
+  }
+}

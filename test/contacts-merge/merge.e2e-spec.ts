@@ -1,0 +1,130 @@
+import { DataSource } from 'typeorm';
+import { ContactMergeEntity } from '../../src/modules/contacts/merge/persistence/contact-merge.entity';
+import { dataSourceOptions } from '../../src/platform/database/data-source-options';
+import { createTestApp, TestApp } from '../support/app';
+import { asAdmin } from '../support/auth';
+import { databaseUrl } from '../support/env';
+import { Auth, createCompany, createContact, teamMember, TeamMember } from '../contacts-activities/support';
+
+describe('merging contacts', () => {
+  jest.setTimeout(60_000);
+
+  let t: TestApp;
+  let admin: Auth;
+  let north: TeamMember;
+  let south: TeamMember;
+
+  const get = (auth: Auth, id: string) => t.http().get(`/api/v1/contacts/${id}`).set(auth);
+  const personalData = async (auth: Auth, id: string) => (await t.http().get(`/api/v1/contacts/${id}/personal-data`).set(auth).expect(200)).body;
+  const merge = (auth: Auth, body: object) => t.http().post('/api/v1/contacts/merge').set(auth).send(body);
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await asAdmin(t);
+    north = await teamMember(t, 'North');
+    south = await teamMember(t, 'South');
+  });
+  afterAll(() => t?.close());
+
+  it('moves everything to the primary in one go, and the undo puts it all back', async () => {
+    const c1 = await createCompany(t, north.auth, { name: 'Alpha' });
+    const c2 = await createCompany(t, north.auth, { name: 'Beta' });
+    const primaryId = await createContact(t, north.auth, { firstName: 'Ann', lastName: 'Lee', emails: [{ email: 'ann@alpha.example' }], tags: ['vip'], companies: [{ companyId: c1, role: null }] });
+    const dupId = await createContact(t, north.auth, {
+      firstName: 'Anne',
+      lastName: 'Lee',
+      jobTitle: 'CTO',
+      emails: [{ email: 'ann@beta.example' }, { email: 'ANN@alpha.example' }],
+      phones: [{ number: '+37120000002' }],
+      tags: ['lead', 'vip'],
+      companies: [{ companyId: c2, role: 'tech' }],
+    });
+    const activityId = (await t.http().post('/api/v1/activities').set(north.auth).send({ type: 'note', body: 'Called Anne', contactIds: [dupId] }).expect(201)).body.id;
+    await t.http().post(`/api/v1/contacts/${dupId}/consents`).set(north.auth).send({ channel: 'sms', status: 'granted', legalBasis: 'consent', source: 'form' }).expect(201);
+
+    const res = await merge(north.auth, { primaryId, duplicateIds: [dupId], fieldChoices: { firstName: dupId } }).expect(200);
+    expect(res.body).toMatchObject({ primaryId, duplicateIds: [dupId], movedActivities: 1, movedConsents: 1, undoneAt: null });
+
+    const merged = (await get(north.auth, primaryId).expect(200)).body;
+    expect(merged).toMatchObject({ firstName: 'Anne', lastName: 'Lee', jobTitle: 'CTO' });
+    expect(merged.emails.map((e: { email: string }) => e.email)).toEqual(['ann@alpha.example', 'ann@beta.example']);
+    expect(merged.phones.map((p: { number: string }) => p.number)).toEqual(['+37120000002']);
+    expect([...merged.tags].sort()).toEqual(['lead', 'vip']);
+    expect(merged.companies.map((l: { companyId: string }) => l.companyId).sort()).toEqual([c1, c2].sort());
+    await get(north.auth, dupId).expect(404);
+    const bin = await t.http().get('/api/v1/contacts').query({ 'filter[deleted][eq]': 'true' }).set(north.auth).expect(200);
+    expect(bin.body.data.map((c: { id: string }) => c.id)).toContain(dupId);
+    const pd = await personalData(north.auth, primaryId);
+    expect(pd.activities.map((a: { id: string }) => a.id)).toEqual([activityId]);
+    expect(pd.consents.current.find((c: { channel: string }) => c.channel === 'sms').status).toBe('granted');
+    expect(pd.audit.map((a: { action: string }) => a.action)).toContain('merge');
+    const snapshot = await t.dataSource.query(`SELECT snapshots FROM contacts.contact_merges WHERE id = $1`, [res.body.id]);
+    expect(snapshot[0].snapshots[dupId]).toMatchObject({ firstName: 'Anne', jobTitle: 'CTO' });
+
+    const undone = await t.http().post(`/api/v1/contacts/merges/${res.body.id}/undo`).set(north.auth).expect(200);
+    expect(undone.body.undoneAt).toEqual(expect.any(String));
+    const back = (await get(north.auth, primaryId).expect(200)).body;
+    expect(back).toMatchObject({ firstName: 'Ann', jobTitle: null, tags: ['vip'], emails: [{ email: 'ann@alpha.example' }], phones: [] });
+    expect(back.companies.map((l: { companyId: string }) => l.companyId)).toEqual([c1]);
+    expect((await get(north.auth, dupId).expect(200)).body).toMatchObject({ firstName: 'Anne', jobTitle: 'CTO' });
+    expect((await personalData(north.auth, dupId)).activities.map((a: { id: string }) => a.id)).toEqual([activityId]);
+    expect((await personalData(north.auth, dupId)).consents.entries).toHaveLength(1);
+    expect((await personalData(north.auth, primaryId)).activities).toEqual([]);
+    expect((await personalData(north.auth, primaryId)).consents.entries).toEqual([]);
+
+    const again = await t.http().post(`/api/v1/contacts/merges/${res.body.id}/undo`).set(north.auth).expect(409);
+    expect(again.body.type).toBe('urn:crm:problem:merge-already-undone');
+  });
+
+  it('refuses the undo once the primary changed after the merge', async () => {
+    const a = await createContact(t, north.auth);
+    const b = await createContact(t, north.auth);
+    const m = await merge(north.auth, { primaryId: a, duplicateIds: [b] }).expect(200);
+    await t.http().patch(`/api/v1/contacts/${a}`).set(north.auth).send({ jobTitle: 'Edited later' }).expect(200);
+    const res = await t.http().post(`/api/v1/contacts/merges/${m.body.id}/undo`).set(north.auth).expect(409);
+    expect(res.body.type).toBe('urn:crm:problem:merge-primary-changed');
+    await get(north.auth, b).expect(404);
+  });
+
+  it('is scoped: out-of-scope contacts are 404 and nothing changes', async () => {
+    const mine = await createContact(t, north.auth);
+    const theirs = await createContact(t, south.auth);
+    await merge(north.auth, { primaryId: mine, duplicateIds: [theirs] }).expect(404);
+    await merge(north.auth, { primaryId: theirs, duplicateIds: [mine] }).expect(404);
+    await get(south.auth, theirs).expect(200);
+    await get(north.auth, mine).expect(200);
+    const m = await merge(admin, { primaryId: mine, duplicateIds: [(await createContact(t, north.auth))] }).expect(200);
+    await t.http().post(`/api/v1/contacts/merges/${m.body.id}/undo`).set(south.auth).expect(404);
+    await t.http().post('/api/v1/contacts/merges/0190a000-0000-7000-8000-000000000000/undo').set(admin).expect(404);
+    await t.http().post('/api/v1/contacts/merge').send({ primaryId: mine, duplicateIds: [theirs] }).expect(401);
+  });
+
+  it('rejects bad input with a 400', async () => {
+    const a = await createContact(t, north.auth);
+    const b = await createContact(t, north.auth);
+    const other = await createContact(t, north.auth);
+    for (const body of [
+      { primaryId: a, duplicateIds: [] },
+      { primaryId: a, duplicateIds: [a] },
+      { primaryId: 'x', duplicateIds: [b] },
+      { primaryId: a, duplicateIds: [b], fieldChoices: { firstName: other } },
+      { primaryId: a, duplicateIds: [b], fieldChoices: { email: b } },
+      { primaryId: a, duplicateIds: [b], extra: true },
+    ]) {
+      await merge(north.auth, body).expect(400);
+    }
+    await get(north.auth, b).expect(200);
+    await t.http().post('/api/v1/contacts/merges/nope/undo').set(north.auth).expect(400);
+  });
+
+  it('matches its migration (no drift)', async () => {
+    const ds = new DataSource({ ...dataSourceOptions(databaseUrl(t.databaseName), 1), entities: [ContactMergeEntity], migrations: [] });
+    await ds.initialize();
+    try {
+      const sql = await ds.driver.createSchemaBuilder().log();
+      expect(sql.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+});
