@@ -82,3 +82,25 @@ export function OnJob<P extends JobPayload>(job: JobDefinition<P>) {
     SetMetadata(JOB_HANDLER, job)(target);
   };
 }
+
+export interface ScheduleDefinition<P extends JobPayload = JobPayload> {
+  /** The BullMQ job scheduler id: stable, one scheduler per id across every worker. */
+  id: string;
+  job: JobDefinition<P>;
+  payload?: P;
+  /** A cron pattern (run in TIMEZONE) or an interval in milliseconds. */
+  repeat: { pattern: string } | { every: number };
+}
+
+/**
+ * A recurring job, declared by the module that owns the job:
+ * `QueueModule.forFeature([SweepJob], { schedules: [defineSchedule(SweepJob, { every: 300_000 })] })`.
+ * The id defaults to the job's name (one schedule per job is the common case).
+ */
+export function defineSchedule<P extends JobPayload>(
+  job: JobDefinition<P>,
+  repeat: ScheduleDefinition['repeat'],
+  options: { id?: string; payload?: P } = {},
+): ScheduleDefinition {
+  return { id: options.id ?? job.name, job: job as JobDefinition, payload: options.payload, repeat };
+}

@@ -1,5 +1,6 @@
 import { defineEvent, defineJob, JobHandler } from './job-definition';
-import { JobRegistryError, pairJobs } from './job-registry';
+import { checkSchedules, JobRegistryError, pairJobs } from './job-registry';
+import { defineSchedule } from './schedules';
 
 const handler: JobHandler = { handle: async () => null };
 const A = defineJob<{ id: string }>('test.a');
@@ -33,6 +34,28 @@ describe('pairJobs', () => {
     expect(message).toContain('job "test.a" has more than one handler (AOtherHandler is the second)');
     expect(message).toContain('StrayHandler handles job "test.stray", which no module registers');
     expect(message).toContain('job "test.b" is registered but has no handler');
+  });
+});
+
+describe('checkSchedules', () => {
+  const paired = pairJobs([A, B], [
+    { definition: A, handler, className: 'AHandler' },
+    { definition: B, handler, className: 'BHandler' },
+  ]);
+
+  it('accepts schedules of paired jobs', () => {
+    expect(() => checkSchedules([defineSchedule(A, { every: 1000 }), defineSchedule(B, { pattern: '0 3 * * *' })], paired)).not.toThrow();
+  });
+
+  it('names every problem at once: an unknown job, a duplicate id, a bad interval', () => {
+    const Stray = defineJob<{ id: string }>('test.stray');
+    expect(() =>
+      checkSchedules([defineSchedule(Stray, { every: 1000 }), defineSchedule(A, { every: 1000 }), defineSchedule(B, { every: 5 }, { id: 'test.a' }), defineSchedule(B, { every: 0 })], paired),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/schedule "test.stray" runs job "test.stray", which is not registered with a handler[\s\S]*schedule "test.a" is declared twice[\s\S]*schedule "test.b" has an invalid interval \(0 ms\)/),
+      }),
+    );
   });
 });
 

@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { EventDefinition, JOB_HANDLER, JobDefinition, JobHandler } from './job-definition';
+import { EventDefinition, JOB_HANDLER, JobDefinition, JobHandler, ScheduleDefinition } from './job-definition';
 
-/** What `QueueModule.forFeature([...])` contributes: the job types one module declares. */
+/** What `QueueModule.forFeature([...], { schedules })` contributes: one module's job types and schedules. */
 export class JobFeature {
-  constructor(readonly jobs: readonly JobDefinition[]) {}
+  constructor(
+    readonly jobs: readonly JobDefinition[],
+    readonly schedules: readonly ScheduleDefinition[] = [],
+  ) {}
 }
 
 interface Registered {
@@ -54,12 +57,32 @@ export function pairJobs(
   return paired;
 }
 
+/**
+ * Checks the schedules every module declared against the paired jobs: ids are unique across
+ * the box (a scheduler id is global in Redis) and each schedule runs a job that has a handler.
+ */
+export function checkSchedules(schedules: readonly ScheduleDefinition[], paired: ReadonlyMap<string, Registered>): void {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const s of schedules) {
+    if (ids.has(s.id)) problems.push(`schedule "${s.id}" is declared twice`);
+    ids.add(s.id);
+    const job = paired.get(s.job.name);
+    if (!job) problems.push(`schedule "${s.id}" runs job "${s.job.name}", which is not registered with a handler`);
+    else if (job.definition !== s.job) problems.push(`schedule "${s.id}" runs a different definition of job "${s.job.name}" than the one registered`);
+    if ('every' in s.repeat && !(Number.isInteger(s.repeat.every) && s.repeat.every > 0)) problems.push(`schedule "${s.id}" has an invalid interval (${s.repeat.every} ms)`);
+    if ('pattern' in s.repeat && !s.repeat.pattern.trim()) problems.push(`schedule "${s.id}" has an empty cron pattern`);
+  }
+  if (problems.length) throw new JobRegistryError(problems);
+}
+
 /** Every job type of the box and its handler, discovered at start-up. */
 @Injectable()
 export class JobRegistry implements OnModuleInit {
   private readonly logger = new Logger('jobs');
   private jobs = new Map<string, Registered>();
   private subscribers = new Map<string, JobDefinition[]>();
+  private declaredSchedules: readonly ScheduleDefinition[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -68,11 +91,13 @@ export class JobRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     const definitions: JobDefinition[] = [];
+    const schedules: ScheduleDefinition[] = [];
     const handlers: { definition: JobDefinition; handler: JobHandler; className: string }[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance instanceof JobFeature) {
         definitions.push(...instance.jobs);
+        schedules.push(...instance.schedules);
         continue;
       }
       const type = wrapper.metatype && !wrapper.inject ? wrapper.metatype : (instance as object | undefined)?.constructor;
@@ -80,7 +105,10 @@ export class JobRegistry implements OnModuleInit {
       const definition = this.reflector.get<JobDefinition | undefined>(JOB_HANDLER, type as never);
       if (definition) handlers.push({ definition, handler: instance as JobHandler, className: type.name });
     }
-    this.jobs = pairJobs(definitions, handlers);
+    const paired = pairJobs(definitions, handlers);
+    checkSchedules(schedules, paired);
+    this.jobs = paired;
+    this.declaredSchedules = [...schedules].sort((a, b) => a.id.localeCompare(b.id));
     this.subscribers = new Map();
     for (const { definition } of this.jobs.values()) {
       for (const event of definition.on) {
@@ -89,7 +117,12 @@ export class JobRegistry implements OnModuleInit {
         this.subscribers.set(event.name, list);
       }
     }
-    this.logger.debug(`${this.jobs.size} job types registered`);
+    this.logger.debug(`${this.jobs.size} job types and ${this.declaredSchedules.length} schedules registered`);
+  }
+
+  /** Every schedule of the box: the platform's and those modules declared with their jobs. */
+  schedules(): readonly ScheduleDefinition[] {
+    return this.declaredSchedules;
   }
 
   has(name: string): boolean {

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Job, Queue } from 'bullmq';
@@ -60,13 +60,18 @@ const COUNT_TYPES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'pri
 /** Reading jobs (API, CLI, metrics) and retrying failed ones. Enqueuing is OutboxService's. */
 @Injectable()
 export class JobsService {
+  private readonly logger = new Logger('queue');
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cursors: CursorCodec,
     private readonly records: JobRecordsRepository,
     private readonly metricsRegistry: JobMetrics,
     @InjectQueue(QUEUE_NAME) private readonly queue: Queue,
-  ) {}
+  ) {
+    // Without a listener BullMQ prints every Redis connection error raw to stderr during an outage.
+    queue.on('error', (err) => this.logger.warn(`queue: ${err.message}`));
+  }
 
   async list(actor: Actor, query: ListQuery): Promise<Page<JobRecordEntity>> {
     const qb = this.txHost.tx.createQueryBuilder(JobRecordEntity, 'j');

@@ -17,7 +17,7 @@ import { OutboxRelay } from './outbox-relay';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxService } from './outbox.service';
 import { QUEUE_NAME, redisOptionsFromUrl } from './queue.constants';
-import { ScheduleService } from './schedules';
+import { platformSchedules, ScheduleDefinition, ScheduleService } from './schedules';
 
 let featureSeq = 0;
 
@@ -27,8 +27,9 @@ export const runsWorkers = (config: AppConfig): boolean => config.mode === 'work
 /**
  * BullMQ (one queue, `crm`, under the install's Redis prefix), the transactional outbox and its
  * relay, the job records behind GET /api/v1/jobs, and the schedules. Global: any module may
- * inject OutboxService and JobsService. Modules declare their jobs with
- * `QueueModule.forFeature([MyJob])` and provide one `@OnJob(MyJob)` handler each.
+ * inject OutboxService and JobsService. Modules declare their jobs (and the schedules that run
+ * them) with `QueueModule.forFeature([MyJob], { schedules })` and provide one `@OnJob(MyJob)`
+ * handler each.
  */
 @Global()
 @Module({})
@@ -64,17 +65,20 @@ export class QueueModule {
         JobsService,
         OutboxService,
         HousekeepingHandler,
-        { provide: Symbol('jobs:platform'), useValue: new JobFeature([HousekeepingJob]) },
+        { provide: Symbol('jobs:platform'), useValue: new JobFeature([HousekeepingJob], platformSchedules(config)) },
         ...worker,
       ],
       exports: [OutboxService, JobsService, JobRegistry, BullModule],
     };
   }
 
-  /** Registers a module's job types (each needs exactly one `@OnJob` handler, or the box will not start). */
-  static forFeature(jobs: readonly JobDefinition[]): DynamicModule {
+  /**
+   * Registers a module's job types (each needs exactly one `@OnJob` handler, or the box will not
+   * start) and its schedules (see `defineSchedule`; each must run a job with a handler).
+   */
+  static forFeature(jobs: readonly JobDefinition[], options: { schedules?: readonly ScheduleDefinition[] } = {}): DynamicModule {
     const token = Symbol(`jobs:${++featureSeq}`);
-    return { module: QueueFeatureModule, providers: [{ provide: token, useValue: new JobFeature(jobs) }] };
+    return { module: QueueFeatureModule, providers: [{ provide: token, useValue: new JobFeature(jobs, options.schedules ?? []) }] };
   }
 }
 

@@ -3,29 +3,21 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Queue, RepeatOptions } from 'bullmq';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { JobDefinition, JobPayload } from './job-definition';
+import { ScheduleDefinition, defineSchedule } from './job-definition';
 import { JobRegistry } from './job-registry';
 import { HousekeepingJob } from './housekeeping.job';
 import { QUEUE_NAME } from './queue.constants';
 
-export interface ScheduleDefinition {
-  /** The BullMQ job scheduler id: stable, one scheduler per id across every worker. */
-  id: string;
-  job: JobDefinition;
-  payload?: JobPayload;
-  repeat: { pattern: string } | { every: number };
+export { defineSchedule, type ScheduleDefinition } from './job-definition';
+
+/** The platform's own schedules; modules declare theirs with `QueueModule.forFeature`. */
+export function platformSchedules(config: AppConfig): ScheduleDefinition[] {
+  return [defineSchedule(HousekeepingJob, { pattern: config.jobs.housekeepingCron })];
 }
 
 /**
- * Every recurring job of the box, in one place. Cron patterns run in the company's time zone
- * (TIMEZONE). Add a line here when a module needs a schedule; its job must be registered.
- */
-export function boxSchedules(config: AppConfig): ScheduleDefinition[] {
-  return [{ id: 'platform.housekeeping', job: HousekeepingJob, repeat: { pattern: config.jobs.housekeepingCron } }];
-}
-
-/**
- * Upserts the schedules as BullMQ job schedulers at worker start (worker and box mode). A
+ * Upserts every declared schedule (collected by the JobRegistry from QueueModule.forRoot and
+ * each forFeature) as a BullMQ job scheduler at worker start (worker and box mode). A
  * scheduler lives in Redis, not in a process: however many workers run, each tick makes one
  * job. Schedulers no longer declared (a schedule removed in this release) are removed.
  */
@@ -40,10 +32,10 @@ export class ScheduleService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sync(boxSchedules(this.config));
+    await this.sync(this.registry.schedules());
   }
 
-  async sync(schedules: ScheduleDefinition[]): Promise<void> {
+  async sync(schedules: readonly ScheduleDefinition[]): Promise<void> {
     for (const s of schedules) await this.upsert(s);
     const declared = new Set(schedules.map((s) => s.id));
     for (const existing of await this.queue.getJobSchedulers()) {

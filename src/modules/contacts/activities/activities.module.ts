@@ -8,7 +8,7 @@ import { TimelineController } from './api/timeline.controller';
 import { ActivitiesService } from './application/activities.service';
 import { SubjectAccess } from './application/subject-access';
 import { TimelineService } from './application/timeline.service';
-import { ACTIVITY_JOBS } from './jobs/activity-jobs';
+import { ACTIVITY_JOBS, ACTIVITY_SCHEDULES } from './jobs/activity-jobs';
 import { ReminderEmailHandler } from './jobs/reminder-email.handler';
 import { ReminderSweep } from './jobs/reminder-sweep';
 import { TaskReminderHandler } from './jobs/task-reminder.handler';
@@ -26,7 +26,7 @@ import { TimelineEntryEntity } from './persistence/timeline-entry.entity';
  * import each other.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityEntity, ActivityLinkEntity, TimelineEntryEntity]), IdentityModule, QueueModule.forFeature(ACTIVITY_JOBS)],
+  imports: [TypeOrmModule.forFeature([ActivityEntity, ActivityLinkEntity, TimelineEntryEntity]), IdentityModule, QueueModule.forFeature(ACTIVITY_JOBS, { schedules: ACTIVITY_SCHEDULES })],
   controllers: [ActivitiesController, TimelineController],
   providers: [
     ActivitiesFacade,

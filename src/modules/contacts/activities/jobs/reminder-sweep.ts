@@ -4,21 +4,26 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../../platform/config/config';
 import { APP_CONFIG } from '../../../../platform/config/config.module';
+import { JobHandler, OnJob } from '../../../../platform/queue/job-definition';
 import { jobIdForKey } from '../../../../platform/queue/outbox.service';
 import { QUEUE_NAME } from '../../../../platform/queue/queue.constants';
 import { runsWorkers } from '../../../../platform/queue/queue.module';
-import { TaskReminderJob } from './activity-jobs';
+import { ReminderSweepJob, TaskReminderJob } from './activity-jobs';
 
 const BATCH = 500;
 
 /**
- * Covers reminders whose job is gone (Redis lost or flushed) or was never relayed: when a worker
- * starts, every overdue unsent reminder gets a job at once. The job id is derived from the task
- * and its remindAt, so workers starting together add one job, and the claim in the handler
- * makes a reminder whose original job also runs go out once all the same.
+ * Covers reminders whose job is gone (Redis lost or flushed) or was never relayed: every
+ * overdue unsent reminder gets a job, on each tick of the `contacts.reminder-sweep` schedule
+ * (ACTIVITY_SCHEDULES) and once when a worker starts, so a restart does not wait for the next
+ * tick (one indexed query when nothing is overdue). The job id is derived from the task and
+ * its remindAt, so sweeps that overlap (workers starting together, a tick after a start) add
+ * one job while BullMQ keeps it, and the claim in the handler makes a reminder whose original
+ * job also runs go out once all the same.
  */
 @Injectable()
-export class ReminderSweep implements OnApplicationBootstrap {
+@OnJob(ReminderSweepJob)
+export class ReminderSweep implements OnApplicationBootstrap, JobHandler<Record<string, never>> {
   private readonly logger = new Logger('reminders');
 
   constructor(
@@ -31,6 +36,10 @@ export class ReminderSweep implements OnApplicationBootstrap {
     if (!runsWorkers(this.config)) return;
     // In the background: a slow sweep must not hold up the worker's start.
     void this.sweep().catch((err: unknown) => this.logger.error(`reminder sweep failed: ${(err as Error).message}`));
+  }
+
+  async handle(): Promise<{ requeued: number }> {
+    return { requeued: await this.sweep() };
   }
 
   /** Returns how many reminders it re-queued. */
