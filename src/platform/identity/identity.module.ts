@@ -8,7 +8,7 @@ import { AuditAccessRegistry } from '../audit/audit-access.registry';
 import { BOX_BOOTSTRAP } from '../runtime/box-bootstrap';
 import { ApiKeysController } from './api/api-keys.controller';
 import { AuthController } from './api/auth.controller';
-import { LocationInterceptor } from './api/http';
+import { LocationInterceptor } from '../http/route-helpers';
 import { MeController } from './api/me.controller';
 import { RolesController } from './api/roles.controller';
 import { TeamsController } from './api/teams.controller';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor } from '../access/decorators';
-import { uuidParam } from '../identity/api/http';
+import { uuidParam } from '../http/route-helpers';
 import { ListQueryParam } from '../query/decorators';
 import { ListQuery, Page, toPage } from '../query/list-query';
 import { ApiListQuery, ApiPagedOkResponse, ApiProblems } from '../query/swagger';

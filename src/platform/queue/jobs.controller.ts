@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../access/actor';
 import { CurrentActor, RequirePermission } from '../access/decorators';
@@ -7,8 +7,8 @@ import { ListQuery, Page, toPage } from '../query/list-query';
 import { ApiListQuery, ApiPagedOkResponse, ApiProblems } from '../query/swagger';
 import { JobResponseDto, toJobResponse } from './dto/job.dto';
 import { JOBS_LIST_SPEC, JobsService } from './jobs.service';
+import { uuidParam } from '../http/route-helpers';
 
-const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('jobs')
 @ApiBearerAuth('bearer')
@@ -36,7 +36,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: JobResponseDto })
   @ApiProblems(400, 401, 403, 404)
-  async get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<JobResponseDto> {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<JobResponseDto> {
     return toJobResponse(await this.jobs.get(actor, id));
   }
 
@@ -47,7 +47,7 @@ export class JobsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiAcceptedResponse({ type: JobResponseDto })
   @ApiProblems(400, 401, 403, 404, 409)
-  async retry(@CurrentActor() actor: Actor, @Param('id', uuid) id: string): Promise<JobResponseDto> {
+  async retry(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<JobResponseDto> {
     return toJobResponse(await this.jobs.retry(actor, id));
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { Actor } from '../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../platform/access/decorators';
 import { Idempotent } from '../../../platform/http/idempotency/idempotent.decorator';
-import { uuidParam, WithLocation } from '../../../platform/identity/api/http';
+import { uuidParam, WithLocation } from '../../../platform/http/route-helpers';
 import { Page, toPage } from '../../../platform/query/list-query';
 import { ApiListQuery, ApiPagedOkResponse, ApiProblems, ApiSearchBody } from '../../../platform/query/swagger';
 import { ApiBatchOkResponse, BatchItemResult } from '../../../platform/records/batch';

@@ -8,7 +8,7 @@ import { ApiListQuery, ApiPagedOkResponse, ApiProblems } from '../../query/swagg
 import { ApiKeysService } from '../application/api-keys.service';
 import { API_KEY_LIST_SPEC } from '../persistence/identity-lists';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto, toApiKeyResponse } from './dto/api-key.dto';
-import { uuidParam, WithLocation } from './http';
+import { uuidParam, WithLocation } from '../../http/route-helpers';
 
 @ApiTags('api-keys')
 @ApiBearerAuth('bearer')

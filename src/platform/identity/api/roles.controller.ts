@@ -9,7 +9,7 @@ import { ApiIfMatch, IfMatch, WithETag } from '../../records/etag';
 import { RolesService } from '../application/roles.service';
 import { ROLE_LIST_SPEC } from '../persistence/identity-lists';
 import { CreateRoleDto, RoleResponseDto, toRoleResponse, UpdateRoleDto } from './dto/role.dto';
-import { uuidParam, WithLocation } from './http';
+import { uuidParam, WithLocation } from '../../http/route-helpers';
 
 @ApiTags('roles')
 @ApiBearerAuth('bearer')

@@ -9,7 +9,7 @@ import { ApiIfMatch, IfMatch, WithETag } from '../../records/etag';
 import { TeamsService } from '../application/teams.service';
 import { TEAM_LIST_SPEC } from '../persistence/identity-lists';
 import { CreateTeamDto, TeamResponseDto, toTeamResponse, UpdateTeamDto } from './dto/team.dto';
-import { uuidParam, WithLocation } from './http';
+import { uuidParam, WithLocation } from '../../http/route-helpers';
 
 @ApiTags('teams')
 @ApiBearerAuth('bearer')

@@ -9,7 +9,7 @@ import { ApiIfMatch, IfMatch, WithETag } from '../../records/etag';
 import { UsersService } from '../application/users.service';
 import { USER_LIST_SPEC } from '../persistence/identity-lists';
 import { CreatedUserResponseDto, CreateUserDto, toUserResponse, UpdateUserDto, UserResponseDto } from './dto/user.dto';
-import { uuidParam, WithLocation } from './http';
+import { uuidParam, WithLocation } from '../../http/route-helpers';
 
 @ApiTags('users')
 @ApiBearerAuth('bearer')

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
-import { uuidParam } from '../../../../platform/identity/api/http';
+import { uuidParam } from '../../../../platform/http/route-helpers';
 import { DEFAULT_LIMIT, Page, toPage } from '../../../../platform/query/list-query';
 import { ApiPagedOkResponse, ApiProblems } from '../../../../platform/query/swagger';
 import { TimelineService } from '../application/timeline.service';

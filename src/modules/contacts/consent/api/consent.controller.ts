@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPara
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
 import { Idempotent } from '../../../../platform/http/idempotency/idempotent.decorator';
-import { uuidParam } from '../../../../platform/identity/api/http';
+import { uuidParam } from '../../../../platform/http/route-helpers';
 import { ApiProblems } from '../../../../platform/query/swagger';
 import { ConsentService } from '../application/consent.service';
 import { ConsentEntryResponseDto, ConsentLedgerResponseDto, RecordConsentDto, toChannelConsentResponse, toConsentEntryResponse } from './dto/consent.dto';

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
-import { uuidParam } from '../../../../platform/identity/api/http';
+import { uuidParam } from '../../../../platform/http/route-helpers';
 import { ApiProblems } from '../../../../platform/query/swagger';
 import { PersonalDataService } from '../application/personal-data.service';
 import { ErasureResponseDto, PersonalDataResponseDto, toErasureResponse, toPersonalDataResponse } from './dto/personal-data.dto';

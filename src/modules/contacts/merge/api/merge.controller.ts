@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiT
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
 import { Idempotent } from '../../../../platform/http/idempotency/idempotent.decorator';
-import { uuidParam } from '../../../../platform/identity/api/http';
+import { uuidParam } from '../../../../platform/http/route-helpers';
 import { ApiProblems } from '../../../../platform/query/swagger';
 import { MergeService } from '../application/merge.service';
 import { MergeContactsDto, MergeResponseDto, toMergeResponse } from './dto/merge.dto';

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor, ParseUUIDPipe, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
-import { invalid } from '../../errors/domain-error';
+import { invalid } from '../errors/domain-error';
 
 /** A path id that is not a UUID is a 400 naming the parameter. */
 export const uuidParam = (name = 'id') => new ParseUUIDPipe({ exceptionFactory: () => invalid(name, 'must be a UUID') });
