@@ -7,8 +7,10 @@
 // connection; default postgres://postgres@127.0.0.1:5432/postgres) and Redis (BENCH_REDIS_URL or
 // TEST_REDIS_URL; default redis://127.0.0.1:6379). Traffic goes to 127.0.0.1 only, for a bounded
 // time: BENCH_ROUNDS (default 3) alternating runs of BENCH_DURATION seconds (default 10, at most
-// 60) per server and endpoint, BENCH_CONNECTIONS (default 10).
-// Writes bench/out/results.json and prints a Markdown table.
+// 60) per server and endpoint, BENCH_CONNECTIONS (default 10). BENCH_DIST runs another build
+// (default ./dist); BENCH_DB, BENCH_API_PORT and BENCH_REF_PORT let two runs share a machine;
+// BENCH_API_NODE_ARGS passes flags to the api's node (`--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// Writes bench/out/results.json (BENCH_OUT) and prints a Markdown table.
 const { execFileSync, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
@@ -24,9 +26,11 @@ const DURATION = Math.min(Number(process.env.BENCH_DURATION || 10), 60);
 const CONNECTIONS = Math.min(Number(process.env.BENCH_CONNECTIONS || 10), 100);
 const USERS = Number(process.env.BENCH_USERS || 1000);
 const ROUNDS = Math.min(Number(process.env.BENCH_ROUNDS || 3), 10);
-const API_PORT = 3290;
-const REF_PORT = 3299;
-const DB_NAME = 'crm_bench';
+const DIST = path.resolve(process.env.BENCH_DIST || path.join(ROOT, 'dist'));
+const API_PORT = Number(process.env.BENCH_API_PORT || 3290);
+const REF_PORT = Number(process.env.BENCH_REF_PORT || 3299);
+const DB_NAME = process.env.BENCH_DB || 'crm_bench';
+const OUT = path.resolve(process.env.BENCH_OUT || path.join(__dirname, 'out/results.json'));
 const ADMIN = { email: 'bench-admin@example.com', password: `Bench-${randomBytes(12).toString('base64url')}` };
 const TARGETS = { idleRssMb: 150, readyMs: 3000, ratio: 0.6 };
 
@@ -50,7 +54,7 @@ async function admin(sql) {
 }
 
 function crm(env, ...args) {
-  return execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** The admin, then USERS more users cloned from its row (whatever columns platform.users has). */
@@ -74,6 +78,9 @@ async function seed(env) {
       `INSERT INTO platform.users (${cols.join(', ')}) SELECT ${select} FROM platform.users u, generate_series(1, $1) AS i WHERE u.email = $2`,
       [USERS, ADMIN.email],
     );
+    // Fresh statistics, as a database in use has (autovacuum would get there within a minute or
+    // so, in the middle of a run, and switch the page query from a sort to an index scan).
+    await c.query('ANALYZE');
   } finally {
     await c.end();
   }
@@ -98,8 +105,8 @@ async function waitFor(url, timeoutMs) {
   throw new Error(`${url} not ready within ${timeoutMs} ms`);
 }
 
-function start(script, args, env) {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+function start(script, args, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.on('exit', (code) => {
@@ -130,8 +137,9 @@ function median(runs) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, 'dist/main.js')) || !fs.existsSync(path.join(ROOT, 'dist/migrations'))) {
-    throw new Error('dist/ is missing or incomplete: run `npm run build` first.');
+  if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error(`BENCH_DB must be a plain database name, not ${DB_NAME}`);
+  if (!fs.existsSync(path.join(DIST, 'main.js')) || !fs.existsSync(path.join(DIST, 'migrations'))) {
+    throw new Error(`${DIST} is missing or incomplete: run \`npm run build\` first.`);
   }
   const env = {
     PATH: process.env.PATH,
@@ -153,7 +161,7 @@ async function main() {
 
     log('api: time to ready and idle memory');
     const t0 = process.hrtime.bigint();
-    const api = start(path.join(ROOT, 'dist/main.js'), ['api'], { ...env, PORT: String(API_PORT) });
+    const api = start(path.join(DIST, 'main.js'), ['api'], { ...env, PORT: String(API_PORT) }, (process.env.BENCH_API_NODE_ARGS || '').split(' ').filter(Boolean));
     try {
       await waitFor(`http://127.0.0.1:${API_PORT}/health/ready`, 30_000);
       results.readyMs = Number((process.hrtime.bigint() - t0) / 1_000_000n);
@@ -221,8 +229,8 @@ async function main() {
   results.settings = { durationSeconds: DURATION, rounds: ROUNDS, connections: CONNECTIONS, users: USERS + 1 };
   results.loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   results.at = new Date().toISOString();
-  fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'out/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
 
   const ok = (pass) => (pass ? 'ok' : 'MISSED');
   const lines = [

@@ -13,6 +13,9 @@ import { QueueModule } from './platform/queue/queue.module';
 import { RecordsModule } from './platform/records/records.module';
 import { RedisModule } from './platform/redis/redis.module';
 
+/** The CRM modules. The CLI reads their providers (without booting) to find their `@CliCommand`s. */
+export const CRM_MODULES = [ContactsModule];
+
 /**
  * The whole box. Platform modules first (every CRM module stands on them), then the CRM
  * modules. `config.mode` decides whether queue processors and schedules run in this process.
@@ -34,7 +37,7 @@ export class AppModule {
         MailModule,
         NotificationsModule,
         OpsModule,
-        ContactsModule,
+        ...CRM_MODULES,
       ],
     };
   }

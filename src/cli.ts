@@ -9,7 +9,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 runCli(process.argv.slice(2), {
   env: process.env,
-  io: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+  io: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text), stdout: process.stdout, errIsTTY: process.stderr.isTTY === true },
 })
   .then((code) => {
     process.exitCode = code;

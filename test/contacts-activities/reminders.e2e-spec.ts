@@ -78,6 +78,16 @@ describe('task reminders and notifications', () => {
     await sleep(300);
     expect((await notificationsOf(other.auth)).filter((n) => n.recordId === created.id)).toHaveLength(1);
     expect((await mails(t.config.dataDir)).filter((m) => m.includes('Call Ann back'))).toHaveLength(1);
+
+    // The email job run again (a crash between the send and the job's success) sends a copy
+    // with the same Message-ID, which mail clients collapse; the .eml fallback keeps one file.
+    const notificationId = mine.find((n) => n.recordId === created.id)?.id as string;
+    expect(mail).toContain(`Message-ID: <notification.${notificationId}@`);
+    const again = await queue.add('contacts.reminder-email', { notificationId }, { jobId: jobIdForKey('contacts.reminder-email', `${notificationId}:again`) });
+    await waitFor(async () => (await again.getState()) === 'completed' || undefined, 'the repeated email job');
+    const copies = (await mails(t.config.dataDir)).filter((m) => m.includes('Call Ann back'));
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toContain(`Message-ID: <notification.${notificationId}@`);
   });
 
   it('reschedules when remindAt moves: the old time does nothing, the new one fires once', async () => {

@@ -131,4 +131,24 @@ describe('personal data: access and erasure', () => {
     const user = await seedUser(t, { role: 'no-delete' });
     await t.http().post(`/api/v1/contacts/${otherId}/erase`).set(await loginAs(t, user)).expect(403);
   });
+
+  it('lists the snapshots merges keep of the person, and an erasure leaves none an undo could bring back', async () => {
+    const primaryId = await createContact(t, north.auth, { firstName: 'Liene', lastName: 'Kalniņa', emails: [{ email: 'liene@example.com' }], jobTitle: 'CEO' });
+    const dupId = await createContact(t, north.auth, { firstName: 'Liene', lastName: 'Kalnina', emails: [{ email: 'liene.k@example.com' }] });
+    const merge = (await t.http().post('/api/v1/contacts/merge').set(north.auth).send({ primaryId, duplicateIds: [dupId] }).expect(200)).body;
+
+    const before = await personalData(north.auth, primaryId);
+    const merges = before.otherRecords.find((o: { holder: string }) => o.holder === 'contactMerges');
+    expect(merges.records).toEqual([expect.objectContaining({ mergeId: merge.id, role: 'primary', undoneAt: null, snapshot: expect.objectContaining({ lastName: 'Kalniņa', jobTitle: 'CEO' }) })]);
+    expect((await personalData(north.auth, dupId)).otherRecords.find((o: { holder: string }) => o.holder === 'contactMerges').records[0]).toMatchObject({ role: 'duplicate' });
+
+    const erased = await t.http().post(`/api/v1/contacts/${primaryId}/erase`).set(north.auth).expect(200);
+    expect(erased.body.otherRecords).toBe(1);
+    const rows: { snapshots: Record<string, unknown> }[] = await t.dataSource.query('SELECT snapshots FROM contacts.contact_merges WHERE id = $1', [merge.id]);
+    expect(JSON.stringify(rows[0].snapshots[primaryId])).not.toMatch(/Kalniņa|liene@example\.com|CEO/);
+    // The erasure changed the primary after the merge, so the merge can no longer be undone; nothing of the person returns.
+    await t.http().post(`/api/v1/contacts/merges/${merge.id}/undo`).set(north.auth).expect(409);
+    const primary = (await t.http().get(`/api/v1/contacts/${primaryId}`).set(north.auth).expect(200)).body;
+    expect(JSON.stringify(primary)).not.toMatch(/Kalniņa|liene@example\.com|CEO/);
+  });
 });

@@ -43,7 +43,7 @@ describe('contacts and companies CSV export (e2e)', () => {
         .expect(201)
     ).body.id;
     for (const body of [
-      { firstName: 'Zoë', lastName: 'Lefèvre', emails: [{ email: 'zoe@nordlicht.example' }, { email: 'z@private.example' }], tags: ['vip', 'golf'], address: { street: 'Hauptstraße 1\nHinterhaus', city: 'Berlin', country: 'DE' }, customFields: { score: 7, interests: ['golf', 'wine'] } },
+      { firstName: 'Zoë', lastName: 'Lefèvre', externalId: 'crm-zoe', emails: [{ email: 'zoe@nordlicht.example' }, { email: 'z@private.example' }], tags: ['vip', 'golf'], address: { street: 'Hauptstraße 1\nHinterhaus', city: 'Berlin', country: 'DE' }, customFields: { score: 7, interests: ['golf', 'wine'] } },
       { firstName: 'Jürgen', lastName: 'Schmidt', address: { city: 'Hamburg' }, customFields: { score: 3 } },
       { firstName: 'Anna', lastName: 'Berg', address: { city: 'Berlin' } },
     ]) {
@@ -60,13 +60,13 @@ describe('contacts and companies CSV export (e2e)', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe('attachment; filename="contacts.csv"');
     const header = res.text.split('\r\n')[0].split(',');
-    expect(header.slice(0, 3)).toEqual(['id', 'firstName', 'lastName']);
+    expect(header.slice(0, 4)).toEqual(['id', 'externalId', 'firstName', 'lastName']);
     expect(header).toEqual(expect.arrayContaining(['cf_interests', 'cf_score', 'ownerId', 'teamId']));
     const rows = rowsOf(res);
     expect(rows.map((r) => r.id)).toEqual([northIds[2], northIds[0], northIds[1]]);
     const zoe = rows[1];
-    expect(zoe).toMatchObject({ firstName: 'Zoë', lastName: 'Lefèvre', primaryEmail: 'zoe@nordlicht.example', emails: 'zoe@nordlicht.example;z@private.example', street: 'Hauptstraße 1\nHinterhaus', city: 'Berlin', country: 'DE', tags: 'vip;golf', cf_score: '7', cf_interests: 'golf;wine' });
-    expect(rows[0]).toMatchObject({ firstName: 'Anna', cf_score: '', cf_interests: '', primaryEmail: '' });
+    expect(zoe).toMatchObject({ externalId: 'crm-zoe', firstName: 'Zoë', lastName: 'Lefèvre', primaryEmail: 'zoe@nordlicht.example', emails: 'zoe@nordlicht.example;z@private.example', street: 'Hauptstraße 1\nHinterhaus', city: 'Berlin', country: 'DE', tags: 'vip;golf', cf_score: '7', cf_interests: 'golf;wine' });
+    expect(rows[0]).toMatchObject({ externalId: '', firstName: 'Anna', cf_score: '', cf_interests: '', primaryEmail: '' });
     // The quoted line break survives: a naive split would see more lines than records.
     expect(res.text).toContain('"Hauptstraße 1\nHinterhaus"');
   });
@@ -80,7 +80,7 @@ describe('contacts and companies CSV export (e2e)', () => {
     expect(searched.map((r) => r.id)).toEqual([northIds[1]]);
     const none = await t.http().get('/api/v1/contacts/export').query({ 'filter[city][eq]': 'Nowhere' }).set(north).expect(200);
     expect(rowsOf(none)).toEqual([]);
-    expect(none.text.startsWith('id,firstName,lastName,')).toBe(true);
+    expect(none.text.startsWith('id,externalId,firstName,lastName,')).toBe(true);
   });
 
   it('keeps to the caller\'s scope: two teams never see each other\'s rows', async () => {

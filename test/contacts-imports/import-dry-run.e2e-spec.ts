@@ -93,6 +93,21 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     ]);
   });
 
+  it('matches by external id within the scope, for contacts and companies', async () => {
+    await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Ext', externalId: 'dry-1' }).expect(201);
+    await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Ext South', externalId: 'dry-2' }).expect(201);
+    await t.http().post('/api/v1/companies').set(north).send({ name: 'Dry Co', externalId: 'co-1' }).expect(201);
+    const csv = 'Ref,First\ndry-1,Known\ndry-2,Other team\ndry-3,New\ndry-3,Again\n';
+    const upsert = await upload(north, csv, { entity: 'contact', mapping: { Ref: 'externalId', First: 'firstName' }, mode: 'upsert', matchBy: 'externalId', dryRun: true }).expect(200);
+    // dry-2 belongs to South's contact: North cannot update it, nor create another with its id.
+    expect(upsert.body).toMatchObject({ rows: 4, created: 1, updated: 2, skipped: 0, failed: 1 });
+    expect(upsert.body.errors).toEqual([{ row: 2, column: 'ref', message: 'is already the external id of another record' }]);
+    const update = await upload(north, csv, { entity: 'contact', mapping: { Ref: 'externalId', First: 'firstName' }, mode: 'update', matchBy: 'externalId', dryRun: true }).expect(200);
+    expect(update.body).toMatchObject({ rows: 4, updated: 1, skipped: 3 });
+    const companies = await upload(north, 'Id,Name\nco-1,Dry Co\nco-2,Wet Co\n', { entity: 'company', mapping: { Id: 'externalId', Name: 'name' }, mode: 'create', dryRun: true }).expect(200);
+    expect(companies.body).toMatchObject({ rows: 2, created: 1, skipped: 1 });
+  });
+
   it('reports mapped columns missing from the header', async () => {
     const res = await upload(north, 'First\nAnna\n', { entity: 'contact', mapping: { First: 'firstName', Mail: 'email' }, dryRun: true }).expect(200);
     expect(res.body.errors).toEqual([{ row: 0, column: 'mail', message: 'is mapped but not in the file\'s header' }]);
@@ -100,10 +115,14 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
   });
 
   it('refuses bad requests as problems', async () => {
-    const bad = await upload(north, 'a\n1\n', { entity: 'person', mapping: { a: 'nope' }, mode: 'update', matchBy: 'externalId', dateFormat: 'us', dryRun: true }).expect(400);
+    const bad = await upload(north, 'a\n1\n', { entity: 'person', mapping: { a: 'nope' }, mode: 'update', matchBy: 'phone', dateFormat: 'us', dryRun: true }).expect(400);
     expect(bad.headers['content-type']).toMatch(/problem\+json/);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['dateFormat', 'entity', 'mapping.a', 'matchBy'].sort());
-    await upload(north, 'a\n1\n', { entity: 'contact', mapping: { a: 'firstName' } }).expect(400);
+    // update needs matchBy, and matching by external id needs a column mapped to it.
+    const noMatch = await upload(north, 'a\n1\n', { entity: 'contact', mapping: { a: 'firstName' }, mode: 'update', dryRun: true }).expect(400);
+    expect(noMatch.body.errors).toEqual([{ field: 'matchBy', message: 'is required' }]);
+    const noColumn = await upload(north, 'a\n1\n', { entity: 'company', mapping: { a: 'name' }, mode: 'upsert', matchBy: 'externalId', dryRun: true }).expect(400);
+    expect(noColumn.body.errors).toEqual([{ field: 'mapping', message: 'matching by externalId needs a column mapped to externalId' }]);
     await t.http().post('/api/v1/imports').set(north).field('entity', 'contact').field('mapping', '{"a":"firstName"}').field('dryRun', 'true').expect(400);
     await t.http().post('/api/v1/imports').set(north).send({ entity: 'contact' }).expect(415);
     // Multipart is for the import only: other routes still take JSON alone.

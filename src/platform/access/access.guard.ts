@@ -1,8 +1,9 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { ClsService } from 'nestjs-cls';
 import { DomainError, forbidden } from '../errors/domain-error';
-import { Actor, scopeOf } from './actor';
+import { Actor, CLS_ACTOR, scopeOf } from './actor';
 import { IS_PUBLIC, REQUIRED_PERMISSION, RequiredPermission } from './decorators';
 
 /** Passport strategy names; identity registers the strategies under them. */
@@ -35,13 +36,15 @@ function unauthenticated(req: AuthRequest): DomainError {
 /**
  * The global guard: every route needs a caller unless marked @Public().
  * It authenticates a Bearer JWT or an X-API-Key through passport, puts the Actor on
- * `request.actor` (the request context copies it into CLS under CLS_ACTOR), and enforces @RequirePermission: a scope of `none`
- * is a 403. Which records the caller reaches is the scope's business, in the query.
+ * `request.actor` and in the request context (CLS_ACTOR; the context is open around the whole
+ * handler, guards included: http/request-context.ts), and enforces @RequirePermission: a scope
+ * of `none` is a 403. Which records the caller reaches is the scope's business, in the query.
  */
 @Injectable()
 export class AccessGuard extends AuthGuard([BEARER_STRATEGY, API_KEY_STRATEGY]) {
   constructor(
     private readonly reflector: Reflector,
+    private readonly cls: ClsService,
   ) {
     super();
   }
@@ -54,6 +57,7 @@ export class AccessGuard extends AuthGuard([BEARER_STRATEGY, API_KEY_STRATEGY]) 
     const req = ctx.switchToHttp().getRequest<AuthRequest>();
     const actor: Actor = { ...(req.user as Actor), requestId: req.id ? String(req.id) : undefined };
     req.actor = actor;
+    if (this.cls.isActive()) this.cls.set(CLS_ACTOR, actor);
     const required = this.reflector.getAllAndOverride<RequiredPermission | undefined>(REQUIRED_PERMISSION, targets);
     if (required && scopeOf(actor, required.resource, required.action) === 'none') {
       throw forbidden(`Your role may not ${required.action} ${required.resource}.`);

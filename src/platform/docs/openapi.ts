@@ -21,7 +21,12 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
   });
 }
 
-export function mountDocs(app: INestApplication, document: OpenAPIObject): void {
+/**
+ * `/docs`, `/docs-json`, `/docs-yaml`. `document` may be a factory: it then runs on the first
+ * request for the docs, not at start-up, where scanning every controller and DTO took a large
+ * share of the api's start time and memory.
+ */
+export function mountDocs(app: INestApplication, document: OpenAPIObject | (() => OpenAPIObject)): void {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',

@@ -4,15 +4,18 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyHttpOptions, LogController } from 'fastify';
 import type { Server } from 'node:http';
+import { ClsService } from 'nestjs-cls';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { buildOpenApiDocument, mountDocs } from '../docs/openapi';
 import { DomainError } from '../errors/domain-error';
+import { lazyChildLoggerFactory } from '../logging/logger';
 import { registerJsonBodyParser } from './json-body';
 import { notFoundHandler, RouteTable } from './not-found';
 import { clientErrorHandler, sendProblem } from './problem.filter';
 import { registerRateLimit } from './rate-limit';
 import { requestIdFrom } from './request-id';
+import { registerRequestContext } from './request-context';
 import { registerSecurityHeaders } from './security-headers';
 
 export interface HttpAppOptions {
@@ -48,6 +51,7 @@ export class ProblemFastifyAdapter extends FastifyAdapter {
 export function createFastifyAdapter(config: AppConfig, rootLogger: Logger): FastifyAdapter {
   return new ProblemFastifyAdapter({
     loggerInstance: rootLogger.child({ component: 'http' }),
+    childLoggerFactory: lazyChildLoggerFactory as unknown as FastifyHttpOptions<Server>['childLoggerFactory'],
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.http.trustProxy,
     genReqId: requestIdFrom,
@@ -73,11 +77,14 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks here and below: an async hook costs a promise and a microtask per request.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
-    if (closing) throw new DomainError('SHUTTING_DOWN', 'unavailable', 'This server is shutting down; retry and another will answer.', [], { 'Retry-After': '1' });
+    if (closing) done(new DomainError('SHUTTING_DOWN', 'unavailable', 'This server is shutting down; retry and another will answer.', [], { 'Retry-After': '1' }));
+    else done();
   });
   registerJsonBodyParser(fastify);
+  registerRequestContext(fastify, app.get(ClsService));
   registerSecurityHeaders(fastify, {
     // Swagger UI needs inline scripts and styles on /docs; everything else is JSON.
     contentSecurityPolicy: {
@@ -110,8 +117,7 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
   });
   // After CORS, so that a 429 carries CORS headers and a browser can read it.
   await registerRateLimit(fastify, config);
-  const document = buildOpenApiDocument(app as unknown as INestApplication, config.http.publicUrl);
-  mountDocs(app as unknown as INestApplication, document);
+  mountDocs(app as unknown as INestApplication, () => buildOpenApiDocument(app as unknown as INestApplication, config.http.publicUrl));
 }
 
 export async function createHttpApp(module: unknown, opts: HttpAppOptions): Promise<NestFastifyApplication> {

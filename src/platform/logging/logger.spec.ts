@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createRootLogger, PinoNestLogger } from './logger';
+import { createRootLogger, lazyChildLoggerFactory, PinoNestLogger } from './logger';
 
 function capture() {
   const lines: Record<string, any>[] = [];
@@ -53,5 +53,39 @@ describe('PinoNestLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'info', context: 'RoutesResolver', msg: 'Mapped route' });
     expect(lines[1]).toMatchObject({ level: 'error', context: 'ExceptionsHandler', msg: 'boom', stack: 'Error: boom\n    at x' });
     expect(lines[2]).toMatchObject({ level: 'warn', context: 'Queue', jobId: 'j1', msg: 'slow job' });
+  });
+});
+
+describe('lazy request logger', () => {
+  it('builds no child for lines the level filters out', () => {
+    const { lines, stream } = capture();
+    const root = createRootLogger('warn', stream);
+    const child = jest.spyOn(root, 'child');
+    const log = lazyChildLoggerFactory(root, { reqId: 'r-1' }, { level: '' });
+    log.info({ route: '/health/ready' }, 'request completed');
+    log.debug('quiet');
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+  });
+
+  it('writes enabled lines through a real child: bindings and redaction included', () => {
+    const { lines, stream } = capture();
+    const root = createRootLogger('info', stream);
+    const log = lazyChildLoggerFactory(root, { reqId: 'r-2' }, {});
+    log.info({ body: { password: 'hunter2hunter2' } }, 'first');
+    log.error('second');
+    expect(lines).toMatchObject([
+      { level: 'info', reqId: 'r-2', body: { password: '[redacted]' }, msg: 'first' },
+      { level: 'error', reqId: 'r-2', msg: 'second' },
+    ]);
+    expect(log.child({ job: 'x' }).bindings()).toMatchObject({ reqId: 'r-2', job: 'x' });
+  });
+
+  it('gives a route with its own level a real child at that level', () => {
+    const { lines, stream } = capture();
+    const root = createRootLogger('warn', stream);
+    const log = lazyChildLoggerFactory(root, { reqId: 'r-3' }, { level: 'debug' });
+    log.debug('shown');
+    expect(lines).toMatchObject([{ level: 'debug', reqId: 'r-3', msg: 'shown' }]);
   });
 });

@@ -65,3 +65,65 @@ export class PinoNestLogger implements LoggerService {
   verbose(message: unknown, ...params: unknown[]) { this.write('trace', message, params); }
   fatal(message: unknown, ...params: unknown[]) { this.write('error', message, params); }
 }
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger that becomes a pino child (its bindings serialized, its redaction set up)
+ * only when a line is written at an enabled level. Fastify makes one per request, and most
+ * requests write nothing at the configured level (probes log at debug), so building each child
+ * eagerly cost more than the rest of a health probe's logging.
+ */
+export class LazyChildLogger {
+  private real?: Logger;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: pino.Bindings,
+  ) {}
+
+  private materialize(): Logger {
+    return (this.real ??= this.parent.child(this.bindings));
+  }
+
+  get level(): string {
+    return this.real ? this.real.level : this.parent.level;
+  }
+
+  set level(level: string) {
+    this.materialize().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.real ?? this.parent).isLevelEnabled(level);
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    if (!this.isLevelEnabled(level)) return;
+    (this.materialize()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  fatal(...args: unknown[]): void { this.write('fatal', args); }
+  error(...args: unknown[]): void { this.write('error', args); }
+  warn(...args: unknown[]): void { this.write('warn', args); }
+  info(...args: unknown[]): void { this.write('info', args); }
+  debug(...args: unknown[]): void { this.write('debug', args); }
+  trace(...args: unknown[]): void { this.write('trace', args); }
+  silent(): void {}
+
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): Logger {
+    return this.materialize().child(bindings, options);
+  }
+}
+
+/**
+ * Fastify's per-request child logger, lazily (see LazyChildLogger). Fastify passes the route's log
+ * level (the server's unless the route sets one); a route with its own level or serializers gets
+ * a real child at once.
+ */
+export function lazyChildLoggerFactory(logger: Logger, bindings: pino.Bindings, options: pino.ChildLoggerOptions = {}): Logger {
+  const { level, ...rest } = options;
+  // Fastify passes `level: ''` for routes without a level of their own.
+  const own = (!!level && level !== logger.level) || Object.values(rest).some((v) => v !== undefined);
+  return own ? logger.child(bindings, options) : (new LazyChildLogger(logger, bindings) as unknown as Logger);
+}

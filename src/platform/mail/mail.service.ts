@@ -16,6 +16,12 @@ export interface MailMessage {
   /** Defaults to MAIL_FROM. */
   from?: string;
   replyTo?: string;
+  /**
+   * A stable Message-ID for a message a retried job may send again (`<reminder.123@crm.example>`):
+   * mail servers and clients collapse copies with the same id, and the .eml fallback writes the
+   * copy over the first one.
+   */
+  messageId?: string;
 }
 
 export interface SentMail {
@@ -59,20 +65,21 @@ export class MailService implements OnApplicationShutdown {
       text: message.text,
       html: message.html,
       headers: message.headers,
+      messageId: message.messageId,
     });
     const messageId = String(info.messageId);
     if (!this.outboxDir) return { messageId };
-    const file = await this.writeEml((info as unknown as { message: Buffer }).message);
+    const file = await this.writeEml((info as unknown as { message: Buffer }).message, message.messageId);
     this.logger.log(`mail to ${[message.to].flat().join(', ')} written to ${file} (no SMTP_URL)`);
     return { messageId, file };
   }
 
   // Written under a temporary name and renamed, so a reader never sees half a message.
-  private async writeEml(raw: Buffer): Promise<string> {
+  private async writeEml(raw: Buffer, messageId: string | undefined): Promise<string> {
     const dir = this.outboxDir as string;
     await mkdir(dir, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = path.join(dir, `${stamp}-${randomBytes(4).toString('hex')}.eml`);
+    const name = messageId ? messageId.replace(/[^A-Za-z0-9@._-]/g, '') : `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
+    const file = path.join(dir, `${name}.eml`);
     await writeFile(`${file}.tmp`, raw);
     await rename(`${file}.tmp`, file);
     return file;

@@ -13,12 +13,19 @@ const MIGRATIONS_OK_TTL_MS = 10_000;
 
 class CheckTimeout extends Error {}
 
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
+/**
+ * A promise that rejects with CheckTimeout after `ms`, and its cancel. One per probe, shared by
+ * the checks that start together: probes come often, and each timer is an allocation and a
+ * timer-list insert and removal.
+ */
+function deadline(ms: number): { expired: Promise<never>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CheckTimeout(`did not answer within ${ms} ms`)), ms);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  // Nobody may be racing it any more when it fires.
+  expired.catch(() => undefined);
+  return { expired, cancel: () => clearTimeout(timer) };
 }
 
 /** What a failed check says to the operator: the cause, never credentials or a stack. */
@@ -46,41 +53,50 @@ export class HealthService {
   /** Resolves with every check up, or throws a 503 DomainError that lists the failing parts. */
   async ready(): Promise<ReadinessChecksDto> {
     const failures: FieldError[] = [];
-    const run = async (field: keyof ReadinessChecksDto, check: () => Promise<void>): Promise<CheckState> => {
+    const run = async (field: keyof ReadinessChecksDto, check: Promise<void>, expired: Promise<never>): Promise<CheckState> => {
       try {
-        await within(CHECK_TIMEOUT_MS, check());
+        await Promise.race([check, expired]);
         return 'up';
       } catch (err) {
         failures.push({ field, message: describe(err) });
         return 'down';
       }
     };
-    const [database, redis] = await Promise.all([
-      run('database', async () => {
-        // Straight to the pool TypeORM uses: the probe asks Postgres, not TypeORM's query runner.
-        const pool = (this.dataSource.driver as unknown as { master?: { query(sql: string): Promise<unknown> } } | undefined)?.master;
-        await (pool ? pool.query('SELECT 1') : this.dataSource.query('SELECT 1'));
-      }),
-      run('redis', async () => {
-        await this.redis.ping();
-      }),
-    ]);
-    const migrations: CheckState =
-      database === 'down'
-        ? 'down'
-        : await run('migrations', async () => {
-            if (Date.now() < this.migrationsOkUntil) return;
-            if (await hasPendingMigrations(this.dataSource)) throw new Error('migrations are pending: run `crm migrate`');
-            this.migrationsOkUntil = Date.now() + MIGRATIONS_OK_TTL_MS;
-          });
+    const checks = deadline(CHECK_TIMEOUT_MS);
+    const [database, redis] = await Promise.all([run('database', this.pingDatabase(), checks.expired), run('redis', this.pingRedis(), checks.expired)]).finally(
+      checks.cancel,
+    );
+    let migrations: CheckState = 'down';
+    if (database === 'up') {
+      if (Date.now() < this.migrationsOkUntil) migrations = 'up';
+      else {
+        const limit = deadline(CHECK_TIMEOUT_MS);
+        migrations = await run('migrations', this.checkMigrations(), limit.expired).finally(limit.cancel);
+      }
+    }
     if (database === 'down' && !failures.some((f) => f.field === 'migrations')) {
       failures.push({ field: 'migrations', message: 'unknown while the database is down' });
     }
-    const checks: ReadinessChecksDto = { database, redis, migrations };
+    const result: ReadinessChecksDto = { database, redis, migrations };
     if (failures.length) {
       const parts = [...new Set(failures.map((f) => f.field))];
-      throw new DomainError('NOT_READY', 'unavailable', `Not ready: ${parts.join(', ')}.`, failures, { 'Retry-After': '5' }, { checks });
+      throw new DomainError('NOT_READY', 'unavailable', `Not ready: ${parts.join(', ')}.`, failures, { 'Retry-After': '5' }, { checks: result });
     }
-    return checks;
+    return result;
+  }
+
+  private async pingDatabase(): Promise<void> {
+    // Straight to the pool TypeORM uses: the probe asks Postgres, not TypeORM's query runner.
+    const pool = (this.dataSource.driver as unknown as { master?: { query(sql: string): Promise<unknown> } } | undefined)?.master;
+    await (pool ? pool.query('SELECT 1') : this.dataSource.query('SELECT 1'));
+  }
+
+  private async pingRedis(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  private async checkMigrations(): Promise<void> {
+    if (await hasPendingMigrations(this.dataSource)) throw new Error('migrations are pending: run `crm migrate`');
+    this.migrationsOkUntil = Date.now() + MIGRATIONS_OK_TTL_MS;
   }
 }

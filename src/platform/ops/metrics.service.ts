@@ -76,8 +76,17 @@ export class MetricsService {
     });
   }
 
+  /** The histogram's series per method, status and route, so a request skips prom-client's label hashing. */
+  private readonly httpSeries = new Map<string, { observe(value: number): void }>();
+
   observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    const key = `${method} ${statusCode} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = this.httpDuration.labels({ method, route, status_code: String(statusCode) });
+      this.httpSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -2,6 +2,7 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CursorCodec, sortSignature } from './cursor';
 import { ListQuery, Page } from './list-query';
 import { ListSpec, SortKey } from './list-spec';
+import { rawRows, readsOneTable } from './raw-rows';
 import { compileFilter, compileKeyset, compileSearch, sortKeyText, SqlParams } from './sql';
 
 /** The query's sort plus the `id` tiebreaker (in the direction of the last key). */
@@ -36,6 +37,7 @@ export async function fetchPage<E extends ObjectLiteral>(
   spec: ListSpec,
   query: ListQuery,
   cursors: CursorCodec,
+  hydrate?: (raw: Record<string, unknown>[]) => E[],
 ): Promise<Page<E>> {
   const keys = effectiveSort(spec, query.sort);
   const signature = sortSignature(spec.resource, keys);
@@ -47,10 +49,16 @@ export async function fetchPage<E extends ObjectLiteral>(
   }
   keys.forEach((k, i) => qb.addSelect(sortKeyText(k, alias), `lq_sort_${i}`));
   // One raw ORDER BY: TypeORM's orderBy() would try to resolve expressions as property paths.
+  // NULLS LAST only on keys that can be NULL: on NOT NULL keys it changes nothing, and leaving it
+  // out lets an ascending index read backwards serve a DESC sort (-createdAt, the default).
   qb.orderBy();
-  keys.forEach((k) => qb.addOrderBy(k.field.sql(alias), k.desc ? 'DESC' : 'ASC', 'NULLS LAST'));
+  keys.forEach((k) => qb.addOrderBy(k.field.sql(alias), k.desc ? 'DESC' : 'ASC', k.field.nullable ? 'NULLS LAST' : undefined));
   qb.limit(query.limit + 1);
-  const { raw, entities } = await qb.getRawAndEntities();
+  // `hydrate`: the caller's own raw-row → entity mapping (single-table entities), cheaper than TypeORM's.
+  const { raw, entities } =
+    hydrate && readsOneTable(qb)
+      ? await rawRows(qb).then((rows: Record<string, unknown>[]) => ({ raw: rows, entities: hydrate(rows) }))
+      : await qb.getRawAndEntities();
   const hasMore = entities.length > query.limit;
   const data = entities.slice(0, query.limit);
   let nextCursor: string | null = null;

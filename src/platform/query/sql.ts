@@ -74,9 +74,12 @@ export function sortKeyText(key: SortKey, alias: string): string {
   return `CAST(${key.field.sql(alias)} AS text)`;
 }
 
-/** NULLs sort last in both directions, so "after" is well-defined for keyset pagination. */
+/**
+ * NULLs sort last in both directions, so "after" is well-defined for keyset pagination. NOT NULL
+ * keys get no NULLS clause, so that an index read backwards can serve their DESC order.
+ */
 export function orderByClause(keys: readonly SortKey[], alias: string): string {
-  return keys.map((k) => `${k.field.sql(alias)} ${k.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ');
+  return keys.map((k) => `${k.field.sql(alias)} ${k.desc ? 'DESC' : 'ASC'}${k.field.nullable ? ' NULLS LAST' : ''}`).join(', ');
 }
 
 const PG_TYPE: Record<string, string> = {

@@ -10,6 +10,7 @@ import { ListQuery, Page } from '../query/list-query';
 import { applyFilter, fetchPage } from '../query/paginate';
 import { SqlParams } from '../query/sql';
 import { preconditionFailed } from './etag';
+import { rowHydrator } from './hydrate';
 import { RecordDeps } from './record-deps';
 import { assignableWithin, scopeCondition } from './scope';
 
@@ -64,6 +65,7 @@ export abstract class ScopedRepository<E extends RecordEntity> {
   protected readonly alias = 'r';
   protected readonly owned: boolean;
   private metadataCache?: EntityMetadata;
+  private hydratorCache?: ((raw: Record<string, unknown>[]) => E[]) | null;
 
   constructor(
     protected readonly deps: RecordDeps,
@@ -80,6 +82,12 @@ export abstract class ScopedRepository<E extends RecordEntity> {
 
   private get metadata(): EntityMetadata {
     return (this.metadataCache ??= this.manager.connection.getMetadata(this.resource.entity));
+  }
+
+  /** Raw page rows → entities without TypeORM's generic transformer (see rowHydrator). */
+  private get hydrate(): ((raw: Record<string, unknown>[]) => E[]) | undefined {
+    if (this.hydratorCache === undefined) this.hydratorCache = rowHydrator<E>(this.manager.connection, this.metadata, this.alias);
+    return this.hydratorCache ?? undefined;
   }
 
   private get noun(): string {
@@ -124,22 +132,33 @@ export abstract class ScopedRepository<E extends RecordEntity> {
 
   /** A keyset page; deleted records only when the filter names `deleted`. */
   async list(actor: Actor, query: ListQuery): Promise<Page<E>> {
-    return fetchPage(this.listBase(actor, query), this.alias, this.resource.list, query, this.deps.cursors);
+    return fetchPage(this.listBase(actor, query), this.alias, this.resource.list, query, this.deps.cursors, this.hydrate);
   }
 
   async count(actor: Actor, query: Pick<ListQuery, 'filter' | 'q'>): Promise<number> {
     return applyFilter(this.listBase(actor, query), this.alias, this.resource.list, query).getCount();
   }
 
-  /** Every matching record in the query's order, page by page (exports): constant memory. */
+  /**
+   * Every matching record in the query's order, page by page (exports): constant memory. The
+   * records lack the properties named in `streamOmits` (derived columns exports do not need).
+   */
   async *stream(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, batchSize = 500): AsyncGenerator<E> {
     let cursor: string | null = null;
+    const omit = new Set<string>(this.streamOmits);
+    const columns = this.metadata.columns.filter((c) => !omit.has(c.propertyName)).map((c) => `${this.alias}.${c.propertyPath}`);
     do {
-      const page: Page<E> = await this.list(actor, { ...query, limit: batchSize, cursor });
+      const pageQuery: ListQuery = { ...query, limit: batchSize, cursor };
+      const qb = this.listBase(actor, pageQuery);
+      if (omit.size) qb.select(columns);
+      const page: Page<E> = await fetchPage(qb, this.alias, this.resource.list, pageQuery, this.deps.cursors, this.hydrate);
       yield* page.data;
       cursor = page.page.nextCursor;
     } while (cursor);
   }
+
+  /** Properties left out of stream(): derived columns (match keys, search text) nobody exports. */
+  protected readonly streamOmits: readonly (keyof E & string)[] = [];
 
   private listBase(actor: Actor, query: Pick<ListQuery, 'filter'>): SelectQueryBuilder<E> {
     return this.scoped(actor, 'read', filterMentions(query.filter, DELETED_FIELD) ? 'any' : 'live');

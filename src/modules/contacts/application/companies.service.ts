@@ -17,6 +17,7 @@ import { cleanTags } from './contact-input';
 import { CustomFieldsService } from './custom-fields.service';
 
 export interface CompanyInput {
+  externalId?: string | null;
   name?: string;
   domains?: string[] | null;
   industry?: string | null;
@@ -37,7 +38,7 @@ export interface CompanyView {
 
 type CompanyData = Partial<Omit<CompanyEntity, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'deletedAt'>>;
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const text = (v: string | null | undefined) => (v === undefined ? undefined : v === null ? null : v.trim() || null);
 
 @Injectable()
@@ -133,6 +134,7 @@ export class CompaniesService {
       });
       data.domains = domains;
     }
+    if (input.externalId !== undefined) data.externalId = text(input.externalId);
     if (input.industry !== undefined) data.industry = text(input.industry);
     if (input.employees !== undefined) data.employees = input.employees;
     if (input.annualRevenue !== undefined) {

@@ -6,6 +6,7 @@ import { ContactEntity } from '../persistence/contact.entity';
 
 /** What a caller may write on a contact (the request DTO's shape, free of HTTP). */
 export interface ContactInput {
+  externalId?: string | null;
   firstName?: string | null;
   lastName?: string | null;
   emails?: EmailInput[] | null;
@@ -45,6 +46,7 @@ export function contactData(
   const errors: FieldError[] = [];
   const data: ContactData = {};
   const creating = current === null;
+  if (input.externalId !== undefined) data.externalId = text(input.externalId);
   if (input.firstName !== undefined) data.firstName = text(input.firstName);
   if (input.lastName !== undefined) data.lastName = text(input.lastName);
   if (input.jobTitle !== undefined) data.jobTitle = text(input.jobTitle);

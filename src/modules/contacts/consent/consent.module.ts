@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from '../activities/activities.module';
 import { ConsentController } from './api/consent.controller';
@@ -9,6 +10,7 @@ import { PersonalDataService } from './application/personal-data.service';
 import { ConsentFacade } from './consent.facade';
 import { ConsentEntryEntity } from './persistence/consent-entry.entity';
 import { ConsentLedgerRepository } from './persistence/consent-ledger.repository';
+import { PersonalDataHolders } from './personal-data-holders';
 
 /**
  * Consent and personal data: the consent ledger (`/contacts/{id}/consents`), evidence of each
@@ -16,9 +18,9 @@ import { ConsentLedgerRepository } from './persistence/consent-ledger.repository
  * before it sends); GDPR access (`/contacts/{id}/personal-data`) and erasure (`/contacts/{id}/erase`).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsentEntryEntity]), ActivitiesModule],
+  imports: [TypeOrmModule.forFeature([ConsentEntryEntity]), ActivitiesModule, DiscoveryModule],
   controllers: [ConsentController, PersonalDataController],
-  providers: [ConsentLedgerRepository, ConsentService, ContactAccess, PersonalDataService, ConsentFacade],
+  providers: [ConsentLedgerRepository, ConsentService, ContactAccess, PersonalDataService, ConsentFacade, PersonalDataHolders],
   exports: [ConsentFacade],
 })
 export class ConsentModule {}

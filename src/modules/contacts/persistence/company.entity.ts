@@ -11,7 +11,11 @@ import { OwnedRecordEntity } from '../../../platform/database/columns';
 @Index('companies_tags_gin', { synchronize: false })
 @Index('companies_domains_gin', { synchronize: false })
 @Index('companies_search_trgm', { synchronize: false })
+// Unique among live companies (a partial index): the migration owns it.
+@Index('companies_external_id_uq', { synchronize: false })
 export class CompanyEntity extends OwnedRecordEntity {
+  /** The id of the company in another system (an import's match key), unique among live companies. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) externalId: string | null;
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) domains: string[];
   @Column({ type: 'varchar', length: 100, nullable: true }) industry: string | null;

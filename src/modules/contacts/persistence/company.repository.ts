@@ -19,6 +19,11 @@ export class CompanyRepository extends ScopedRepository<CompanyEntity> {
     return this.lockForWrite(actor, 'update', id, 'live');
   }
 
+  /** Locks a live company the actor may delete (a merge's duplicates). */
+  async lockForDelete(actor: Actor, id: string): Promise<CompanyEntity> {
+    return this.lockForWrite(actor, 'delete', id, 'live');
+  }
+
   /** The ids among `ids` of live companies the actor may read (a link or parent must be one). */
   async readableIds(actor: Actor, ids: readonly string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();

@@ -18,7 +18,11 @@ import { CompanyLink, ContactEmail, ContactPhone } from '../domain/contact.types
 @Index('contacts_company_ids_gin', { synchronize: false })
 @Index('contacts_search_trgm', { synchronize: false })
 @Index('contacts_full_name_trgm', { synchronize: false })
+// Unique among live contacts (a partial index): the migration owns it.
+@Index('contacts_external_id_uq', { synchronize: false })
 export class ContactEntity extends OwnedRecordEntity {
+  /** The id of the person in another system (an import's match key), unique among live contacts. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) externalId: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) firstName: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) lastName: string | null;
   @Column({ type: 'jsonb', default: () => "'[]'" }) emails: ContactEmail[];

@@ -30,6 +30,9 @@ export class ContactRepository extends ScopedRepository<ContactEntity> {
     super(deps, { entity: ContactEntity, resource: 'contacts', list: CONTACT_LIST, noun: 'contact', audit: { exclude: DERIVED } });
   }
 
+  /** Exports read emails, phones and companyIds: match keys, search text and the link roles stay behind. */
+  protected override readonly streamOmits: readonly (keyof ContactEntity & string)[] = ['searchText', 'emailKeys', 'phoneKeys', 'companyLinks'];
+
   /** Locks the row for a read-modify-write (merging custom fields) in the caller's transaction. */
   async lockForUpdate(actor: Actor, id: string): Promise<ContactEntity> {
     return this.lockForWrite(actor, 'update', id, 'live');

@@ -69,7 +69,8 @@ export class UsersService {
 
   async list(actor: Actor, query: ListQuery): Promise<Page<UserView>> {
     const deleted = filterMentions(query.filter, DELETED_FIELD) ? 'any' : 'live';
-    const page = await fetchPage(this.store.users(actor, scopeOf(actor, 'users', 'read'), deleted), 'u', USER_LIST_SPEC, query, this.cursors);
+    const users = this.store.users(actor, scopeOf(actor, 'users', 'read'), deleted);
+    const page = await fetchPage(users, 'u', USER_LIST_SPEC, query, this.cursors, this.store.userHydrator);
     return { data: await this.store.userViews(page.data), page: page.page };
   }
 

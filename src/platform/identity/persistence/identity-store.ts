@@ -3,7 +3,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Actor, Scope } from '../../access/actor';
+import { poolQuery } from '../../database/pool-query';
 import { SqlParams } from '../../query/sql';
+import { rowHydrator } from '../../records/hydrate';
 import { TeamView, UserView } from '../domain/views';
 import { ADMIN_ROLE } from './actor-loader';
 import { RoleEntity } from './role.entity';
@@ -21,10 +23,21 @@ export type DeletedFilter = 'live' | 'deleted' | 'any';
  */
 @Injectable()
 export class IdentityStore {
+  private userRows?: ((raw: Record<string, unknown>[]) => UserEntity[]) | null;
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   get tx(): EntityManager {
     return this.txHost.tx;
+  }
+
+  /** Raw rows of `users()` (alias `u`) → entities, for fetchPage (see rowHydrator). */
+  get userHydrator(): ((raw: Record<string, unknown>[]) => UserEntity[]) | undefined {
+    if (this.userRows === undefined) {
+      const ds = this.tx.connection;
+      this.userRows = rowHydrator<UserEntity>(ds, ds.getMetadata(UserEntity), 'u');
+    }
+    return this.userRows ?? undefined;
   }
 
   /**
@@ -126,7 +139,8 @@ export class IdentityStore {
    */
   async userViews(users: UserEntity[]): Promise<UserView[]> {
     if (!users.length) return [];
-    const rows: { kind: 'role' | 'team'; key: string; value: string }[] = await this.tx.query(
+    const rows = await poolQuery<{ kind: 'role' | 'team'; key: string; value: string }>(
+      this.tx,
       `SELECT kind, key, value FROM (
          SELECT 'role' AS kind, r.id::text AS key, r.name::text AS value FROM platform.roles r WHERE r.id = ANY($1::uuid[])
          UNION ALL

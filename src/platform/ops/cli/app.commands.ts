@@ -1,7 +1,7 @@
 import { IdentityFacade } from '../../identity/identity.facade';
 import { JobsService } from '../../queue/jobs.service';
 import { DemoSeedService } from '../seed/demo-seed.service';
-import { CliContext, EXIT_FAILURE, EXIT_OK, ParsedArgs, UsageError } from './cli-io';
+import { CliContext, EMAIL, EXIT_FAILURE, EXIT_OK, ParsedArgs, UsageError } from './cli-io';
 
 export async function jobsStatusCommand(ctx: CliContext): Promise<number> {
   return ctx.withApp(async (app) => {
@@ -33,7 +33,6 @@ export async function seedDemoCommand(ctx: CliContext): Promise<number> {
   });
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PASSWORD_LENGTH = { min: 12, max: 256 };
 
 export async function userCreateCommand(args: ParsedArgs, ctx: CliContext): Promise<number> {

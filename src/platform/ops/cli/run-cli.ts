@@ -1,26 +1,21 @@
-import { parseArgs, ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
 import pino from 'pino';
-import { AppModule } from '../../../app.module';
+import { AppModule, CRM_MODULES } from '../../../app.module';
 import { CLS_ACTOR, SYSTEM_ACTOR } from '../../access/actor';
 import { AppConfig, ConfigError, loadConfig } from '../../config/config';
 import { DomainError } from '../../errors/domain-error';
 import { createRootLogger, PinoNestLogger } from '../../logging/logger';
 import { embeddedDatabaseUrl, embeddedRedisUrl } from '../../runtime/box';
 import { jobsStatusCommand, seedDemoCommand, userCreateCommand } from './app.commands';
-import { CliContext, CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ParsedArgs, UsageError } from './cli-io';
+import { CliContext, CliIo, CliPositional, Command, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ParsedArgs, UsageError } from './cli-io';
 import { migrateCommand, migrateRevertCommand, migrateStatusCommand, withMigrationDataSource } from './migrate.commands';
+import { findCliCommands, toCommand } from './module-commands';
 
-interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
-}
-
-const COMMANDS: Record<string, Command> = {
+/** The platform's own commands; the migrations ones run without booting the application. */
+const PLATFORM_COMMANDS: Record<string, Command> = {
   migrate: {
     summary: 'Apply pending migrations (safe to run from several replicas at once: they queue on a lock)',
     usage: 'crm migrate',
@@ -59,9 +54,19 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function helpText(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length), 4);
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+/** The platform's commands, then those the CRM modules register with `@CliCommand` (see cli-command.ts). */
+function allCommands(): Record<string, Command> {
+  const commands: Record<string, Command> = { ...PLATFORM_COMMANDS };
+  for (const found of findCliCommands(CRM_MODULES)) {
+    if (Object.hasOwn(commands, found.meta.name) || found.meta.name === 'help') throw new Error(`The CLI command "${found.meta.name}" of ${found.type.name} is a platform command already`);
+    commands[found.meta.name] = toCommand(found);
+  }
+  return commands;
+}
+
+function helpText(commands: Record<string, Command>): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length), 4);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
   return [
     'Usage: crm <command> [options]',
     '',
@@ -74,6 +79,24 @@ function helpText(): string {
     'Exit codes: 0 ok, 1 failure, 2 usage.',
     '',
   ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return `${c.summary}\n\nUsage: ${c.usage}\n${c.details ? `\n${c.details}\n` : ''}`;
+}
+
+/** Checks the positionals against the command's list: how many, and the allowed values. */
+function checkPositionals(spec: readonly CliPositional[], given: string[]): void {
+  const required = spec.filter((p) => !p.optional);
+  if (given.length < required.length) {
+    const p = required[given.length];
+    throw new UsageError(`Missing <${p.name}>${p.choices ? ` (one of ${p.choices.join(', ')})` : ''}.`);
+  }
+  if (given.length > spec.length) throw new UsageError(`Unexpected argument "${given[spec.length]}".`);
+  given.forEach((value, i) => {
+    const p = spec[i];
+    if (p.choices && !p.choices.includes(value)) throw new UsageError(`<${p.name}>: "${value}" is not one of ${p.choices.join(', ')}.`);
+  });
 }
 
 /** The CLI's config: like every process's, plus the embedded Postgres of a running box when no DATABASE_URL is set. */
@@ -104,19 +127,28 @@ export interface RunCliOptions {
 export async function runCli(argv: string[], opts: RunCliOptions): Promise<number> {
   const { io } = opts;
   const [name, ...rest] = argv;
+  let commands: Record<string, Command>;
+  try {
+    commands = allCommands();
+  } catch (err) {
+    io.err(`crm: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    const topic = rest[0] && COMMANDS[rest[0]];
-    io.out(topic ? `${topic.summary}\n\nUsage: ${topic.usage}\n` : helpText());
+    const topic = rest[0] && Object.hasOwn(commands, rest[0]) ? commands[rest[0]] : undefined;
+    io.out(topic ? commandHelp(topic) : helpText(commands));
     return EXIT_OK;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    io.err(`Unknown command "${name}".\n\n${helpText()}`);
+    io.err(`Unknown command "${name}".\n\n${helpText(commands)}`);
     return EXIT_USAGE;
   }
   let args: ParsedArgs;
   try {
-    args = parseArgs({ args: rest, options: command.options, allowPositionals: false, strict: true }) as ParsedArgs;
+    const positionals = command.positionals ?? [];
+    args = parseArgs({ args: rest, options: command.options, allowPositionals: positionals.length > 0, strict: true }) as ParsedArgs;
+    checkPositionals(positionals, args.positionals);
   } catch (err) {
     io.err(`${(err as Error).message}\n\nUsage: ${command.usage}\n`);
     return EXIT_USAGE;

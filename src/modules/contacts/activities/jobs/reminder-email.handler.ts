@@ -9,8 +9,9 @@ import { ReminderEmailJob } from './activity-jobs';
 
 /**
  * Mails a reminder notification to its user. One job per notification (keyed by its id), so
- * the mail goes out once; a crash between the send and the job's success can repeat it, which
- * for a reminder beats losing it.
+ * the mail goes out once. A crash between the send and the job's success makes the retry send
+ * it again, which for a reminder beats losing it; the copy carries the same Message-ID, so mail
+ * servers and clients show it once (and the .eml fallback overwrites the first copy).
  */
 @Injectable()
 @OnJob(ReminderEmailJob)
@@ -33,7 +34,16 @@ export class ReminderEmailHandler implements JobHandler<PayloadOf<typeof Reminde
       subject: notification.title,
       text: `${notification.body ?? notification.title}${link}`,
       headers: { 'X-CRM-Notification-Id': notification.id },
+      messageId: `<notification.${notification.id}@${this.mailDomain()}>`,
     });
     return { sent: true };
+  }
+
+  private mailDomain(): string {
+    try {
+      return new URL(this.config.http.publicUrl).hostname || 'crm.invalid';
+    } catch {
+      return 'crm.invalid';
+    }
   }
 }

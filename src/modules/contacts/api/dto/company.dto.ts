@@ -6,6 +6,12 @@ import { AddressDto, AddressResponseDto, CustomFieldsProperty, MoneyDto, MoneyRe
 
 /** The writable fields of a company; on PATCH every one is optional and null clears it (except name). */
 export class UpdateCompanyDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'erp-4711', description: 'The id of the company in another system; unique among live companies (409 when taken)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  externalId?: string | null;
+
   @ApiPropertyOptional({ maxLength: 200, example: 'Baltic Timber SIA' })
   @IsOptional()
   @IsString()
@@ -78,6 +84,7 @@ export class CreateCompanyDto extends UpdateCompanyDto {
 
 export class CompanyResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The id of the company in another system' }) externalId: string | null;
   @ApiProperty({ example: 'Baltic Timber SIA' }) name: string;
   @ApiProperty({ type: [String] }) domains: string[];
   @ApiProperty({ type: String, nullable: true }) industry: string | null;
@@ -98,6 +105,7 @@ export class CompanyResponseDto {
 export function toCompanyResponse(e: CompanyEntity, customFields: Record<string, unknown>): CompanyResponseDto {
   return {
     id: e.id,
+    externalId: e.externalId,
     name: e.name,
     domains: e.domains,
     industry: e.industry,

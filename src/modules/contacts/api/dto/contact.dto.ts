@@ -58,6 +58,12 @@ export class CompanyLinkDto {
 
 /** The writable fields of a contact; on PATCH every one is optional and null clears it. */
 export class UpdateContactDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: 'hubspot-10234', description: 'The id of the person in another system; unique among live contacts (409 when taken)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  externalId?: string | null;
+
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100, example: 'Anna' })
   @IsOptional()
   @IsString()
@@ -156,6 +162,7 @@ export class CompanyLinkResponseDto {
 
 export class ContactResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The id of the person in another system' }) externalId: string | null;
   @ApiProperty({ type: String, nullable: true }) firstName: string | null;
   @ApiProperty({ type: String, nullable: true }) lastName: string | null;
   @ApiProperty({ type: [ContactEmailResponseDto] }) emails: ContactEmailResponseDto[];
@@ -181,6 +188,7 @@ export class ContactResponseDto {
 export function toContactResponse(e: ContactEntity, customFields: Record<string, unknown>): ContactResponseDto {
   return {
     id: e.id,
+    externalId: e.externalId,
     firstName: e.firstName,
     lastName: e.lastName,
     emails: e.emails.map((x) => ({ email: x.email, primary: x.primary, label: x.label })),

@@ -13,12 +13,14 @@ import { currentConsents } from '../domain/consent.rules';
 import { ChannelConsent } from '../domain/consent.types';
 import { ConsentEntryEntity } from '../persistence/consent-entry.entity';
 import { ConsentLedgerRepository } from '../persistence/consent-ledger.repository';
+import { PersonalDataHolders } from '../personal-data-holders';
 
 export interface PersonalData {
   contact: ContactPersonalRecord;
   consents: { current: ChannelConsent[]; entries: ConsentEntryEntity[] };
   activities: ContactActivityData;
   audit: AuditLogEntity[];
+  otherRecords: { holder: string; description: string; records: Record<string, unknown>[] }[];
 }
 
 export interface ErasureReport {
@@ -26,6 +28,7 @@ export interface ErasureReport {
   activities: number;
   timelineEntries: number;
   auditEntries: number;
+  otherRecords: number;
 }
 
 /** Audited fields whose values say nothing about the person: an erasure leaves them in the history. */
@@ -50,6 +53,7 @@ export class PersonalDataService {
     private readonly auditLog: AuditQueryService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly holders: PersonalDataHolders,
   ) {}
 
   // ConsentModule sits inside ContactsModule, which imports it: the facade is looked up at run time.
@@ -67,6 +71,7 @@ export class PersonalDataService {
       consents: { current: currentConsents(entries), entries },
       activities: await this.activities.personalDataOf(contactId),
       audit: await this.auditHistory(contactId),
+      otherRecords: await this.otherRecords(contactId),
     };
   }
 
@@ -84,17 +89,26 @@ export class PersonalDataService {
     // Past diffs of the activities may quote the person (addresses, text) even where the
     // activity itself keeps its text for the other people it is about.
     for (const id of related) auditEntries += await this.audit.scrubValues('activities', id, ERASED, NON_PERSONAL_ACTIVITY_AUDIT_FIELDS);
-    const report: ErasureReport = { contactId, activities: moved.activities, timelineEntries: moved.timelineEntries, auditEntries };
+    let otherRecords = 0;
+    for (const holder of this.holders.all()) otherRecords += await holder.erase(contactId);
+    const report: ErasureReport = { contactId, activities: moved.activities, timelineEntries: moved.timelineEntries, auditEntries, otherRecords };
     await this.audit.record({
       actor,
       resource: 'contacts',
       recordId: contactId,
       action: 'erase',
-      changes: { erasure: { from: null, to: { activities: report.activities, timelineEntries: report.timelineEntries, auditEntries } } },
+      changes: { erasure: { from: null, to: { activities: report.activities, timelineEntries: report.timelineEntries, auditEntries, otherRecords } } },
     });
     // Ids only: subscribers (search, webhooks) re-read the erased record.
     await this.outbox.publish(CONTACT_UPDATED, { contactId });
     return report;
+  }
+
+  /** One holder after the other: they share the transaction's connection. */
+  private async otherRecords(contactId: string): Promise<PersonalData['otherRecords']> {
+    const out: PersonalData['otherRecords'] = [];
+    for (const h of this.holders.all()) out.push({ holder: h.holder, description: h.description, records: await h.export(contactId) });
+    return out;
   }
 
   private async auditHistory(contactId: string): Promise<AuditLogEntity[]> {

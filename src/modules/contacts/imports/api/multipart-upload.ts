@@ -1,24 +1,22 @@
 import multipart from '@fastify/multipart';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { AppConfig } from '../../../../platform/config/config';
-import { APP_CONFIG } from '../../../../platform/config/config.module';
 import { newId } from '../../../../platform/database/columns';
 import { badRequest, DomainError } from '../../../../platform/errors/domain-error';
+import { ImportUploads } from '../persistence/import-uploads';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 /** The only route that takes multipart bodies. */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set(['/api/v1/imports']);
 const MAX_FIELD_BYTES = 256 * 1024;
 
-/** An upload saved under `<dataDir>/imports` and the form fields sent with it. */
+/** An upload stored in the database (see ImportUploads) and the form fields sent with it. */
 export interface SavedUpload {
-  file: string;
+  /** The stored file's id; an import made of it takes the same id. */
+  uploadId: string;
+  fileName: string | null;
+  bytes: number;
   fields: Record<string, string>;
 }
 
@@ -33,7 +31,7 @@ const tooLarge = () => new DomainError('PAYLOAD_TOO_LARGE', 'payload_too_large',
 export class MultipartUploads implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly uploads: ImportUploads,
   ) {}
 
   onModuleInit(): void {
@@ -51,42 +49,45 @@ export class MultipartUploads implements OnModuleInit {
     });
   }
 
-  get directory(): string {
-    return path.resolve(this.config.dataDir, 'imports');
-  }
-
-  /** Streams the single `file` part to disk (never into memory) and collects the other fields, in any order. */
+  /**
+   * Streams the single `file` part into the database in chunks (never whole into memory, never
+   * to a local disk another host cannot read) and collects the other fields, in any order.
+   */
   async save(request: FastifyRequest): Promise<SavedUpload> {
     if (typeof request.isMultipart !== 'function' || !request.isMultipart()) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'unsupported_media_type', 'Send the file as multipart/form-data.');
     }
-    await mkdir(this.directory, { recursive: true });
-    const file = path.join(this.directory, `${newId()}.csv`);
+    // Chunks of uploads whose request died half-way (a crashed api) go here, a day later.
+    await this.uploads.sweepOrphans();
+    const uploadId = newId();
     const fields: Record<string, string> = {};
     let saved = false;
+    let bytes = 0;
+    let fileName: string | null = null;
     try {
       for await (const part of request.parts({ limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20, fieldSize: MAX_FIELD_BYTES } })) {
         if (part.type === 'file') {
           if (part.fieldname !== 'file') throw badRequest('The upload must be the field named file.', [{ field: part.fieldname.slice(0, 100), message: 'is not a known file field' }]);
-          await pipeline(part.file, createWriteStream(file, { flags: 'wx' }));
+          bytes = await this.uploads.write(uploadId, part.file);
           if (part.file.truncated) throw tooLarge();
+          fileName = part.filename ? part.filename.slice(0, 255) : null;
           saved = true;
         } else {
           fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
         }
       }
     } catch (err) {
-      await rm(file, { force: true });
+      await this.uploads.discard(uploadId);
       const code = (err as { code?: string }).code;
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
       if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') throw badRequest('Too many form fields or files: send one file and the import fields.', [], 'BAD_REQUEST');
       throw err;
     }
     if (!saved) throw badRequest('A CSV file is required.', [{ field: 'file', message: 'is required' }], 'VALIDATION_FAILED');
-    return { file, fields };
+    return { uploadId, fileName, bytes, fields };
   }
 
-  async discard(file: string): Promise<void> {
-    await rm(file, { force: true });
+  async discard(upload: SavedUpload): Promise<void> {
+    await this.uploads.discard(upload.uploadId);
   }
 }

@@ -28,6 +28,7 @@ function recordColumns<E extends ContactEntity | CompanyEntity>(): CsvColumn<E>[
 
 const CONTACT_COLUMNS: CsvColumn<ContactEntity>[] = [
   { header: 'id', value: (e) => e.id },
+  { header: 'externalId', value: (e) => cell(e.externalId) },
   { header: 'firstName', value: (e) => cell(e.firstName) },
   { header: 'lastName', value: (e) => cell(e.lastName) },
   { header: 'primaryEmail', value: (e) => cell(e.primaryEmail) },
@@ -49,6 +50,7 @@ const CONTACT_COLUMNS: CsvColumn<ContactEntity>[] = [
 
 const COMPANY_COLUMNS: CsvColumn<CompanyEntity>[] = [
   { header: 'id', value: (e) => e.id },
+  { header: 'externalId', value: (e) => cell(e.externalId) },
   { header: 'name', value: (e) => e.name },
   { header: 'domains', value: (e) => list(e.domains) },
   { header: 'industry', value: (e) => cell(e.industry) },

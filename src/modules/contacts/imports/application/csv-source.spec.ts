@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CsvRow, readCsv, sniffDelimiter } from './csv-source';
+import { CsvRow, fileInput, readCsv, sniffDelimiter } from './csv-source';
 
 describe('sniffDelimiter', () => {
   it('counts separators of the header line outside quotes, after a BOM', () => {
@@ -19,7 +19,7 @@ describe('readCsv', () => {
     writeFileSync(file, content);
     const rows: CsvRow[] = [];
     let headers: string[] = [];
-    for await (const r of readCsv(file, 'auto', (h) => (headers = h))) rows.push(r);
+    for await (const r of readCsv(fileInput(file), 'auto', (h) => (headers = h))) rows.push(r);
     return { headers, rows: rows.map((r) => ({ row: r.row, cells: Object.fromEntries(r.cells) })) };
   };
 

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { badRequest } from '../../../../platform/errors/domain-error';
 import { Delimiter, headerKey } from '../domain/import-options';
 
@@ -22,16 +23,36 @@ export function sniffDelimiter(head: string): ',' | ';' {
   return semicolons > commas ? ';' : ',';
 }
 
-async function delimiterOf(file: string, wanted: Delimiter): Promise<',' | ';'> {
+/** Where a CSV's bytes come from: a file on this machine (the CLI) or an upload kept in the database. */
+export interface CsvInput {
+  /** Up to `bytes` bytes from the start (the delimiter is sniffed there). */
+  head(bytes: number): Promise<Buffer>;
+  /** The whole file, from the start, as a stream that reads on demand. */
+  open(): Readable;
+  size(): Promise<number>;
+}
+
+/** A CSV file on local disk. */
+export function fileInput(file: string): CsvInput {
+  return {
+    async head(bytes) {
+      const handle = await open(file, 'r');
+      try {
+        const buf = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+        return buf.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
+    open: () => createReadStream(file, { highWaterMark: 256 * 1024 }),
+    size: async () => (await stat(file)).size,
+  };
+}
+
+async function delimiterOf(input: CsvInput, wanted: Delimiter): Promise<',' | ';'> {
   if (wanted !== 'auto') return wanted;
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    return sniffDelimiter(buf.subarray(0, bytesRead).toString('utf8'));
-  } finally {
-    await handle.close();
-  }
+  return sniffDelimiter((await input.head(SNIFF_BYTES)).toString('utf8'));
 }
 
 /** One data row: its number (1 = the first row after the header) and its cells by header key. */
@@ -41,14 +62,15 @@ export interface CsvRow {
 }
 
 /**
- * The rows of a CSV file on disk, streamed: UTF-8 with or without BOM, `,` or `;`, quoted
+ * The rows of a CSV, streamed: UTF-8 with or without BOM, `,` or `;`, quoted
  * fields with separators, quotes and line breaks, blank lines skipped, short rows padded.
  * `onHeader` sees the header keys (trimmed, lower-case) before the first row.
  */
-export async function* readCsv(file: string, delimiter: Delimiter, onHeader: (headers: string[]) => void): AsyncGenerator<CsvRow> {
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter: await delimiterOf(file, delimiter), skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, max_record_size: MAX_FIELD_BYTES }),
-  );
+export async function* readCsv(input: CsvInput, delimiter: Delimiter, onHeader: (headers: string[]) => void): AsyncGenerator<CsvRow> {
+  const source = input.open();
+  const parser = parse({ bom: true, delimiter: await delimiterOf(input, delimiter), skip_empty_lines: true, skip_records_with_empty_values: true, relax_column_count: true, max_record_size: MAX_FIELD_BYTES });
+  source.on('error', (err) => parser.destroy(err));
+  source.pipe(parser);
   let headers: string[] | null = null;
   let row = 0;
   try {
@@ -67,6 +89,8 @@ export async function* readCsv(file: string, delimiter: Delimiter, onHeader: (he
     const e = err as { code?: string; message: string };
     if (e.code?.startsWith('CSV_')) throw badRequest(`The file is not valid CSV after row ${row}: ${e.message}`, [{ field: 'file', message: e.message.slice(0, 200) }], 'INVALID_CSV');
     throw err;
+  } finally {
+    source.destroy();
   }
   if (!headers) throw badRequest('The file is empty: it needs a header row.', [{ field: 'file', message: 'has no header row' }], 'INVALID_CSV');
 }

@@ -73,3 +73,15 @@ describe('mapCompanyRow', () => {
     expect(bad.errors.map((e) => e.column)).toEqual(['staff', 'land']);
   });
 });
+
+describe('external ids', () => {
+  it('carries a trimmed external id for contacts and companies, and refuses one over 200 characters', () => {
+    const contacts = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Ref: 'externalId', Name: 'firstName' }) });
+    expect(mapContactRow(row({ Ref: ' crm-7 ', Name: 'Ada' }), contacts, []).contact).toMatchObject({ externalId: 'crm-7', data: { externalId: 'crm-7', firstName: 'Ada' } });
+    expect(mapContactRow(row({ Ref: '', Name: 'Ada' }), contacts, []).contact?.externalId).toBeNull();
+    expect(mapContactRow(row({ Ref: 'x'.repeat(201), Name: 'Ada' }), contacts, []).errors).toEqual([{ row: 1, column: 'ref', message: 'must be at most 200 characters' }]);
+    const companies = parseImportOptions({ entity: 'company', mapping: JSON.stringify({ Ref: 'externalId', Name: 'name', Web: 'domains' }) });
+    expect(mapCompanyRow(row({ Ref: 'erp-1', Name: 'Acme', Web: '' }), companies, []).company?.input.externalId).toBe('erp-1');
+    expect(mapCompanyRow(row({ Ref: 'erp-1', Name: 'Acme', Web: 'not a domain' }), companies, []).errors).toEqual([{ row: 1, column: 'web', message: '"not a domain" is not a domain name' }]);
+  });
+});

@@ -1,25 +1,23 @@
 import { isEmail } from 'class-validator';
 import { applyCustomValues, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { FieldError } from '../../../../platform/errors/domain-error';
-import { CompanyInput } from '../../application/companies.service';
+import { CompanyInput, DOMAIN } from '../../application/companies.service';
 import { contactData, ContactData, ContactInput } from '../../application/contact-input';
 import { LIFECYCLE_STAGES } from '../../domain/contact.types';
 import { normalizeDomain, normalizeEmail } from '../../domain/normalize';
 import { DateFormat, ImportOptions, Target } from '../domain/import-options';
+import { RowError } from '../domain/import-status';
 import { CsvRow } from './csv-source';
 
 /** One problem of one row, named by the CSV column it comes from (or the field, when no column feeds it). */
-export interface RowError {
-  row: number;
-  column: string;
-  message: string;
-}
+export type { RowError };
 
 export interface MappedContact {
   row: number;
   data: ContactData;
   /** Normalized emails, what `matchBy: email` compares. */
   emailKeys: string[];
+  externalId: string | null;
 }
 
 export interface MappedCompany {
@@ -31,6 +29,7 @@ const LIST_SPLIT = /[;,|\n]/;
 const DMY = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/;
 const MAX_EMPLOYEES = 2_147_483_647;
+const MAX_EXTERNAL_ID = 200;
 const CONTACT_LENGTHS: [string, number][] = [
   ['firstName', 100],
   ['lastName', 100],
@@ -98,30 +97,51 @@ function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat
   }
 }
 
+/** Field (built-in, or `customFields.<key>[.currency]`) → the CSV column feeding it, computed once per mapping (every row reads it). */
+const FIELD_COLUMNS = new WeakMap<ReadonlyMap<string, Target>, Map<string, string>>();
+function fieldColumnsOf(mapping: ReadonlyMap<string, Target>): ReadonlyMap<string, string> {
+  let out = FIELD_COLUMNS.get(mapping);
+  if (!out) {
+    out = new Map();
+    for (const [column, target] of mapping) {
+      const key = target.kind === 'field' ? target.field : `customFields.${target.key}${target.kind === 'currency' ? '.currency' : ''}`;
+      if (!out.has(key)) out.set(key, column);
+    }
+    FIELD_COLUMNS.set(mapping, out);
+  }
+  return out;
+}
+
+/** An external id cell, trimmed; too long is an error of the row. */
+function externalIdOf(r: RowReader): string | null {
+  const value = r.field('externalId')?.trim();
+  if (!value) return null;
+  if (value.length > MAX_EXTERNAL_ID) r.report([{ field: 'externalId', message: `must be at most ${MAX_EXTERNAL_ID} characters` }]);
+  return value;
+}
+
 /**
  * Reads a row through the mapping: the built-in cells by target and the custom values. A blank
  * cell means "no value": on update it leaves the field as it is (imports never clear by omission).
  */
 class RowReader {
-  readonly columnOf = new Map<string, string>();
   readonly errors: RowError[] = [];
+  private readonly fieldColumns: ReadonlyMap<string, string>;
 
   constructor(
     private readonly row: CsvRow,
     private readonly mapping: ReadonlyMap<string, Target>,
     private readonly defs: readonly CustomFieldShape[],
     private readonly dateFormat: DateFormat,
-  ) {}
+  ) {
+    this.fieldColumns = fieldColumnsOf(mapping);
+  }
 
   field(name: string): string | undefined {
-    for (const [column, target] of this.mapping) {
-      if (target.kind === 'field' && target.field === name) {
-        this.columnOf.set(name, column);
-        const cell = this.row.cells.get(column);
-        return cell === undefined || cell.trim() === '' ? undefined : cell;
-      }
-    }
-    return undefined;
+    const column = this.fieldColumns.get(name);
+    if (column === undefined) return undefined;
+    const cell = this.row.cells.get(column);
+    return cell === undefined || cell.trim() === '' ? undefined : cell;
   }
 
   customFields(): Record<string, unknown> | undefined {
@@ -130,7 +150,6 @@ class RowReader {
     for (const [column, target] of this.mapping) {
       if (target.kind === 'field') continue;
       const cell = this.row.cells.get(column)?.trim();
-      this.columnOf.set(`customFields.${target.key}${target.kind === 'currency' ? '.currency' : ''}`, column);
       if (!cell) continue;
       if (target.kind === 'currency') {
         currencies.set(target.key, cell.toUpperCase());
@@ -150,7 +169,8 @@ class RowReader {
   report(errors: readonly FieldError[]): void {
     for (const e of errors) {
       const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
-      const column = this.columnOf.get(path) ?? this.columnOf.get(path.replace(/s$/, '')) ?? this.columnOf.get(`${path}s`) ?? e.field;
+      const columns = this.fieldColumns;
+      const column = columns.get(path) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`) ?? e.field;
       this.errors.push({ row: this.row.row, column, message: e.message });
     }
   }
@@ -176,7 +196,9 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     seen.add(key);
     return true;
   });
+  const externalId = externalIdOf(r);
   const input: ContactInput = {
+    ...(externalId ? { externalId } : {}),
     firstName: r.field('firstName') ?? null,
     lastName: r.field('lastName') ?? null,
     emails: uniqueEmails.map((email, i) => ({ email, primary: i === 0 })),
@@ -199,7 +221,7 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   if (input.lifecycleStage && !(LIFECYCLE_STAGES as readonly string[]).includes(input.lifecycleStage)) {
     r.report([{ field: 'lifecycleStage', message: `must be one of ${LIFECYCLE_STAGES.join(', ')}` }]);
   }
-  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [] }, errors: r.errors };
+  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [], externalId }, errors: r.errors };
 }
 
 /** A company row as the input of `POST /companies`, with the checks that need no database. */
@@ -210,6 +232,9 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   if (!name) fail('name', 'is required');
   else if (name.length > 200) fail('name', 'must be at most 200 characters');
   const domains = [...new Set([...(r.field('domain') ? [r.field('domain') as string] : []), ...splitList(r.field('domains') ?? '')].map(normalizeDomain).filter(Boolean))];
+  // The rule of POST /companies.
+  for (const d of domains) if (!DOMAIN.test(d)) fail(r.field('domains') !== undefined ? 'domains' : 'domain', `${JSON.stringify(d.slice(0, 80))} is not a domain name`);
+  const externalId = externalIdOf(r);
   let employees: number | null = null;
   const employeesCell = r.field('employees');
   if (employeesCell !== undefined) {
@@ -231,6 +256,7 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   const customFields = r.customFields();
   r.report(applyCustomValues(defs, {}, customFields, true).problems);
   const input: CompanyInput = {
+    ...(externalId ? { externalId } : {}),
     name,
     domains,
     industry: r.field('industry')?.trim() ?? null,

@@ -14,8 +14,8 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export type Delimiter = (typeof DELIMITERS)[number];
 
 /** Built-in fields a CSV column can feed; several values in a cell of a list field are `;`- or `,`-separated. */
-export const CONTACT_TARGETS = ['firstName', 'lastName', 'email', 'emails', 'phone', 'phones', 'jobTitle', 'street', 'city', 'region', 'postalCode', 'country', 'lifecycleStage', 'source', 'tags'] as const;
-export const COMPANY_TARGETS = ['name', 'domain', 'domains', 'industry', 'employees', 'annualRevenue', 'annualRevenueCurrency', 'street', 'city', 'region', 'postalCode', 'country', 'tags'] as const;
+export const CONTACT_TARGETS = ['externalId', 'firstName', 'lastName', 'email', 'emails', 'phone', 'phones', 'jobTitle', 'street', 'city', 'region', 'postalCode', 'country', 'lifecycleStage', 'source', 'tags'] as const;
+export const COMPANY_TARGETS = ['externalId', 'name', 'domain', 'domains', 'industry', 'employees', 'annualRevenue', 'annualRevenueCurrency', 'street', 'city', 'region', 'postalCode', 'country', 'tags'] as const;
 
 /** `customFields.<key>` (or `cf_<key>`, the export's header) targets a custom field. */
 const CUSTOM_TARGET = /^(?:customFields\.|cf_)(.+?)(\.currency)?$/;
@@ -105,7 +105,6 @@ export function parseImportOptions(fields: Record<string, unknown>): ImportOptio
   const entity = oneOf(IMPORT_ENTITIES, fields.entity, 'entity', undefined, errors);
   const mode = oneOf(IMPORT_MODES, fields.mode, 'mode', 'create', errors) ?? 'create';
   const matchBy = oneOf(MATCH_BY, fields.matchBy, 'matchBy', mode === 'create' ? ('email' as MatchBy) : undefined, errors) ?? null;
-  if (mode !== 'create' && matchBy === 'externalId') errors.push({ field: 'matchBy', message: 'externalId is not available: records have no external id yet' });
   if (mode !== 'create' && matchBy === 'email' && entity === 'company') errors.push({ field: 'matchBy', message: 'companies have no email to match by' });
   const options: ImportOptions = {
     entity: entity ?? 'contact',
@@ -119,6 +118,15 @@ export function parseImportOptions(fields: Record<string, unknown>): ImportOptio
   if (options.mode !== 'create' && options.matchBy === 'email' && ![...options.mapping.values()].some((t) => t.kind === 'field' && (t.field === 'email' || t.field === 'emails'))) {
     errors.push({ field: 'mapping', message: 'matching by email needs a column mapped to email or emails' });
   }
+  if (options.mode !== 'create' && options.matchBy === 'externalId' && ![...options.mapping.values()].some((t) => t.kind === 'field' && t.field === 'externalId')) {
+    errors.push({ field: 'mapping', message: 'matching by externalId needs a column mapped to externalId' });
+  }
   if (errors.length) throw badRequest('The import request is not valid.', errors, 'VALIDATION_FAILED');
   return options;
+}
+
+/** The CSV column (header key) feeding a built-in field, or the field's name when none does: how a row's problem is named. */
+export function columnOfField(opts: Pick<ImportOptions, 'mapping'>, field: string): string {
+  for (const [column, target] of opts.mapping) if (target.kind === 'field' && target.field === field) return column;
+  return field;
 }

@@ -22,10 +22,10 @@ export class MergeController {
   @ApiOperation({
     summary: 'Merge duplicate contacts into one',
     description:
-      'One transaction: the primary takes the chosen fields and the union of emails, phones, tags, company links and custom field values; the duplicates\' activities, timeline entries and consent evidence move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise). Audited, with full snapshots kept for the undo.',
+      'One transaction: the primary takes the chosen fields and the union of emails, phones, tags, company links and custom field values; the duplicates\' activities, timeline entries and consent evidence move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise); a contact already merged into another is a 409. Audited, with full snapshots kept for the undo.',
   })
   @ApiOkResponse({ type: MergeResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async merge(@CurrentActor() actor: Actor, @Body() body: MergeContactsDto): Promise<MergeResponseDto> {
     return toMergeResponse(await this.merges.merge(actor, body));
   }

@@ -43,13 +43,14 @@ describe('mergedInput', () => {
       { email: 'b@x.example', primary: false, label: null },
     ]);
     expect(input.tags).toEqual(['vip', 'lead']);
-    expect(input.customFields).toEqual({ score: 1, level: 'gold' });
+    // A patch merged by key into what the primary stores: only what it gains.
+    expect(input.customFields).toEqual({ level: 'gold' });
     expect(input.companies).toEqual([{ companyId: 'c', role: null }]);
   });
 });
 
 describe('restoreInput', () => {
-  it('clears custom fields the merge added', () => {
-    expect(restoreInput(side('p', { customFields: { score: 1 } }), side('p', { customFields: { score: 1, level: 'gold' } })).customFields).toEqual({ score: 1, level: null });
+  it('clears custom fields the merge added and leaves the others', () => {
+    expect(restoreInput(side('p', { customFields: { score: 1 } }), side('p', { customFields: { score: 1, level: 'gold' } })).customFields).toEqual({ level: null });
   });
 });

@@ -73,12 +73,20 @@ export class PersonalAuditEntryDto {
   changes: Record<string, { from: unknown; to: unknown }> | null;
 }
 
+export class PersonalOtherRecordsDto {
+  @ApiProperty({ example: 'contactMerges', description: 'Where the records are kept' }) holder: string;
+  @ApiProperty({ description: 'What the records are' }) description: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The records, as stored' }) records: Record<string, unknown>[];
+}
+
 export class PersonalDataResponseDto {
   @ApiProperty({ type: PersonalContactDto }) contact: PersonalContactDto;
   @ApiProperty({ type: ConsentLedgerResponseDto }) consents: ConsentLedgerResponseDto;
   @ApiProperty({ type: [PersonalActivityDto], description: 'Activities related to the contact, recycle bin included' }) activities: PersonalActivityDto[];
   @ApiProperty({ type: [PersonalTimelineEntryDto] }) timelineEntries: PersonalTimelineEntryDto[];
   @ApiProperty({ type: [PersonalAuditEntryDto], description: 'The history of the contact record, oldest first' }) audit: PersonalAuditEntryDto[];
+  @ApiProperty({ type: [PersonalOtherRecordsDto], description: 'Other records that hold data about the person (merge snapshots, import receipts, other modules), by where they are kept' })
+  otherRecords: PersonalOtherRecordsDto[];
 }
 
 export class ErasureResponseDto {
@@ -86,6 +94,7 @@ export class ErasureResponseDto {
   @ApiProperty({ description: 'Activities from which the person was removed' }) activities: number;
   @ApiProperty({ description: 'Timeline entries whose summary was erased' }) timelineEntries: number;
   @ApiProperty({ description: 'Audit entries of the contact whose values were erased' }) auditEntries: number;
+  @ApiProperty({ description: 'Other records (merge snapshots, import receipts, other modules) whose copy of the person was erased' }) otherRecords: number;
 }
 
 function toPersonalContact(c: ContactPersonalRecord): PersonalContactDto {
@@ -133,9 +142,10 @@ export function toPersonalDataResponse(d: PersonalData): PersonalDataResponseDto
     consents: { current: d.consents.current.map(toChannelConsentResponse), entries: d.consents.entries.map(toConsentEntryResponse) },
     ...toActivities(d.activities),
     audit: d.audit.map(toAuditEntry),
+    otherRecords: d.otherRecords.map((o) => ({ holder: o.holder, description: o.description, records: o.records })),
   };
 }
 
 export function toErasureResponse(r: ErasureReport): ErasureResponseDto {
-  return { contactId: r.contactId, activities: r.activities, timelineEntries: r.timelineEntries, auditEntries: r.auditEntries };
+  return { contactId: r.contactId, activities: r.activities, timelineEntries: r.timelineEntries, auditEntries: r.auditEntries, otherRecords: r.otherRecords };
 }

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ImportReport, MAX_REPORTED_ERRORS } from '../../application/imports.service';
+import { ImportReport, MAX_REPORTED_ERRORS } from '../../application/import-report';
 import { COMPANY_TARGETS, CONTACT_TARGETS, DATE_FORMATS, DELIMITERS, IMPORT_ENTITIES, IMPORT_MODES, MATCH_BY } from '../../domain/import-options';
+import { IMPORT_STATUSES, ImportStatus } from '../../domain/import-status';
+import { ImportEntity } from '../../persistence/import.entity';
 
 export class ImportRowErrorDto {
   @ApiProperty({ description: 'Data row number, 1 = the first row after the header (0: the header itself)', example: 12 }) row: number;
@@ -12,7 +14,7 @@ export class ImportReportDto {
   @ApiProperty({ description: 'Data rows read (blank lines are not rows)' }) rows: number;
   @ApiProperty({ description: 'Rows that create a record' }) created: number;
   @ApiProperty({ description: 'Rows that update a matched record' }) updated: number;
-  @ApiProperty({ description: 'Valid rows left alone: create mode and the email exists (in your scope or earlier in the file), or update mode and nothing matches' }) skipped: number;
+  @ApiProperty({ description: 'Valid rows left alone: create mode and the email or external id exists (in your scope or earlier in the file), or update mode and nothing matches' }) skipped: number;
   @ApiProperty({ description: 'Rows with at least one error' }) failed: number;
   @ApiProperty({ type: [ImportRowErrorDto], description: `Every problem by row and column, at most ${MAX_REPORTED_ERRORS}` }) errors: ImportRowErrorDto[];
   @ApiProperty({ description: 'More problems exist than `errors` lists' }) errorsTruncated: boolean;
@@ -27,13 +29,20 @@ export class ImportUploadDto {
     description:
       `JSON object, CSV column header → field. Contacts: ${CONTACT_TARGETS.join(', ')}; companies: ${COMPANY_TARGETS.join(', ')}; ` +
       'custom fields as `customFields.<key>` or `cf_<key>` (money: amount and currency in one cell, e.g. `1200.50 EUR`, or the currency in a `cf_<key>.currency` column). ' +
-      'Several emails, phones, tags or options in one cell are separated by `;`, `,` or `|`.',
+      'Several emails, phones, tags or options in one cell are separated by `;`, `,` or `|`. ' +
+      'On update a blank cell leaves the field as it is; emails, phones, domains and tags are added to those the record has, custom fields merged.',
     example: '{"First name":"firstName","E-Mail":"email","Score":"customFields.score"}',
   })
   mapping: string;
   @ApiProperty({ enum: IMPORT_MODES, required: false, default: 'create' }) mode?: string;
-  @ApiProperty({ enum: MATCH_BY, required: false, default: 'email', description: 'How update and upsert find the record (contacts: email, compared case-insensitively)' }) matchBy?: string;
-  @ApiProperty({ type: 'boolean', required: false, default: false, description: 'Only dry runs are available in this version: the report of what the import would do, nothing written' }) dryRun?: boolean;
+  @ApiProperty({
+    enum: MATCH_BY,
+    required: false,
+    description:
+      'How update and upsert find the record, within the records you may update: email (contacts only, compared case-insensitively) or externalId (needs a column mapped to externalId). Required for update and upsert.',
+  })
+  matchBy?: string;
+  @ApiProperty({ type: 'boolean', required: false, default: false, description: 'true: only the report of what the import would do (200), nothing written; false: the import runs as a job (202)' }) dryRun?: boolean;
   @ApiProperty({ enum: DATE_FORMATS, required: false, default: 'iso', description: 'How date cells are written: iso (2024-12-31) or dmy (31.12.2024, 31/12/2024)' }) dateFormat?: string;
   @ApiProperty({ enum: DELIMITERS, required: false, default: 'auto', description: 'auto: the separator that occurs most in the header row' }) delimiter?: string;
 }
@@ -46,4 +55,55 @@ export const toImportReport = (r: ImportReport): ImportReportDto => ({
   failed: r.failed,
   errors: r.errors.map((e) => ({ row: e.row, column: e.column, message: e.message })),
   errorsTruncated: r.errorsTruncated,
+});
+
+export class ImportResponseDto extends ImportReportDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: IMPORT_ENTITIES }) entity: string;
+  @ApiProperty({ enum: IMPORT_MODES }) mode: string;
+  @ApiProperty({ enum: MATCH_BY, nullable: true }) matchBy: string | null;
+  @ApiProperty({ enum: IMPORT_STATUSES, description: 'queued → running → completed | failed; a revert: reverting → reverted' }) status: ImportStatus;
+  @ApiProperty({ description: 'Data rows whose effects are committed (the run resumes after them)' }) rowsCommitted: number;
+  @ApiProperty({ type: String, nullable: true, example: 'people.csv' }) fileName: string | null;
+  @ApiProperty({ type: 'integer', example: 1048576 }) fileBytes: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the run (or the revert) stopped' }) error: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The run\'s job: progress at GET /api/v1/jobs/{id}' }) jobId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The revert\'s job, once asked for' }) revertJobId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who started the import' }) ownerId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) teamId: string | null;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revertedAt: string | null;
+}
+
+export const toImportResponse = (e: ImportEntity): ImportResponseDto => ({
+  id: e.id,
+  entity: e.entity,
+  mode: e.mode,
+  matchBy: e.matchBy,
+  status: e.status,
+  rows: e.rowsRead,
+  created: e.created,
+  updated: e.updated,
+  skipped: e.skipped,
+  failed: e.failed,
+  errors: e.errors.map((x) => ({ row: x.row, column: x.column, message: x.message })),
+  errorsTruncated: e.errorsTruncated,
+  rowsCommitted: e.rowsCommitted,
+  fileName: e.fileName,
+  fileBytes: Number(e.fileBytes),
+  error: e.error,
+  jobId: e.jobId,
+  revertJobId: e.revertJobId,
+  ownerId: e.ownerId,
+  teamId: e.teamId,
+  version: e.version,
+  createdAt: e.createdAt.toISOString(),
+  updatedAt: e.updatedAt.toISOString(),
+  startedAt: e.startedAt?.toISOString() ?? null,
+  finishedAt: e.finishedAt?.toISOString() ?? null,
+  revertedAt: e.revertedAt?.toISOString() ?? null,
 });

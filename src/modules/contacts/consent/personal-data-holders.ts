@@ -1,0 +1,47 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+
+/**
+ * A store of personal data about contacts outside the contact row, activities and the audit
+ * log: merge snapshots, import receipts, and later other modules' records (a deal's contact
+ * person, a ticket's requester). Each holder answers the two GDPR questions for one contact, in
+ * the caller's transaction: what do you keep about them, and replace it with anonymous values.
+ *
+ * A holder is an injectable class marked `@HoldsPersonalData()`; the personal-data service finds
+ * every holder of the app on start, so adding one needs no change here.
+ */
+export interface PersonalDataHolder {
+  /** The section's name in `GET /contacts/{id}/personal-data` (`otherRecords[].holder`). */
+  readonly holder: string;
+  /** What the records are, for the person reading the answer. */
+  readonly description: string;
+  /** Every record that holds data about the contact, as stored (JSON). */
+  export(contactId: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Replaces the contact's personal data in these records with the values the erased contact
+   * row now holds (or removes the records when they exist only for the person). Returns how
+   * many records changed.
+   */
+  erase(contactId: string): Promise<number>;
+}
+
+export const HoldsPersonalData = DiscoveryService.createDecorator<void>();
+
+@Injectable()
+export class PersonalDataHolders implements OnModuleInit {
+  private found: PersonalDataHolder[] = [];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    const instances = this.discovery
+      .getProviders({ metadataKey: HoldsPersonalData.KEY })
+      .map((wrapper) => wrapper.instance as PersonalDataHolder | undefined)
+      .filter((instance): instance is PersonalDataHolder => !!instance);
+    this.found = [...new Set(instances)].sort((a, b) => a.holder.localeCompare(b.holder));
+  }
+
+  all(): readonly PersonalDataHolder[] {
+    return this.found;
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { HoldsPersonalData, PersonalDataHolder } from '../../consent/personal-data-holders';
+
+/**
+ * An import that updated a contact keeps the columns it replaced (the before-image), so a revert
+ * can put them back. For the person's access request they are listed; an erasure replaces them
+ * with the erased row's values, so a later revert restores anonymous values, never the erased ones.
+ */
+@Injectable()
+@HoldsPersonalData()
+export class ImportPersonalData implements PersonalDataHolder {
+  readonly holder = 'contactImports';
+  readonly description = 'Imports that created or updated the contact, with the values an update replaced (kept to revert the import)';
+
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  async export(contactId: string): Promise<Record<string, unknown>[]> {
+    const rows: { import_id: string; created_at: Date; action: string; before: Record<string, unknown> | null }[] = await this.txHost.tx.query(
+      `SELECT ic.import_id, i.created_at, ic.action, ic.before
+       FROM contacts.import_changes ic JOIN contacts.imports i ON i.id = ic.import_id
+       WHERE ic.record_id = $1 AND i.entity = 'contact' ORDER BY i.created_at, ic.import_id`,
+      [contactId],
+    );
+    return rows.map((r) => ({ importId: r.import_id, importedAt: new Date(r.created_at).toISOString(), action: r.action, before: r.before }));
+  }
+
+  async erase(contactId: string): Promise<number> {
+    const [, count]: [unknown, number] = await this.txHost.tx.query(
+      `UPDATE contacts.import_changes ic
+       SET before = (SELECT coalesce(jsonb_object_agg(k, to_jsonb(c) -> k), '{}'::jsonb) FROM jsonb_object_keys(ic.before) k)
+       FROM contacts.contacts c, contacts.imports i
+       WHERE ic.record_id = $1 AND c.id = ic.record_id AND i.id = ic.import_id AND i.entity = 'contact' AND ic.before IS NOT NULL`,
+      [contactId],
+    );
+    return count;
+  }
+}

@@ -1,0 +1,92 @@
+import { ImportOptions } from '../domain/import-options';
+import { RowError } from '../domain/import-status';
+
+/** What an import did (or, dry, would do). */
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  errors: RowError[];
+  /** More rows failed than `errors` lists. */
+  errorsTruncated: boolean;
+}
+
+/** Errors listed in a report; past this only the counts grow (a wrong delimiter fails every row). */
+export const MAX_REPORTED_ERRORS = 1000;
+
+/** A report being built row by row (and, for a run, batch by batch). */
+export class ReportBuilder {
+  readonly report: ImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, failed: 0, errors: [], errorsTruncated: false };
+  private errorsChanged = false;
+
+  /** Carries on from what an import committed so far. */
+  static resume(saved: { rowsRead: number; created: number; updated: number; skipped: number; failed: number; errors: RowError[]; errorsTruncated: boolean }): ReportBuilder {
+    const b = new ReportBuilder();
+    Object.assign(b.report, {
+      rows: saved.rowsRead,
+      created: saved.created,
+      updated: saved.updated,
+      skipped: saved.skipped,
+      failed: saved.failed,
+      errors: [...saved.errors],
+      errorsTruncated: saved.errorsTruncated,
+    });
+    return b;
+  }
+
+  /** A copy to build on (its errors unchanged so far). */
+  clone(): ReportBuilder {
+    return ReportBuilder.resume({ ...this.report, rowsRead: this.report.rows });
+  }
+
+  /** Adds another report's counts and errors (a batch's, to what is committed). */
+  merge(other: ImportReport): void {
+    this.report.rows += other.rows;
+    this.report.created += other.created;
+    this.report.updated += other.updated;
+    this.report.skipped += other.skipped;
+    this.report.failed += other.failed;
+    this.addErrors(other.errors);
+    if (other.errorsTruncated) this.report.errorsTruncated = true;
+  }
+
+  fail(errors: readonly RowError[]): void {
+    this.report.failed++;
+    this.addErrors(errors);
+  }
+
+  /** The counts of a written batch; rows the database refused count as failed. */
+  add(r: { created: number; updated: number; skipped: number; conflicts: readonly RowError[] }): void {
+    this.report.created += r.created;
+    this.report.updated += r.updated;
+    this.report.skipped += r.skipped;
+    this.report.failed += r.conflicts.length;
+    this.addErrors(r.conflicts);
+  }
+
+  private addErrors(errors: readonly RowError[]): void {
+    for (const e of errors) {
+      this.errorsChanged = true;
+      if (this.report.errors.length < MAX_REPORTED_ERRORS) this.report.errors.push(e);
+      else this.report.errorsTruncated = true;
+    }
+  }
+
+  /** The error list as JSON when it changed since the last call (null: unchanged, nothing to store). */
+  takeErrorsIfChanged(): string | null {
+    if (!this.errorsChanged) return null;
+    this.errorsChanged = false;
+    const json = JSON.stringify(this.report.errors);
+    // jsonb refuses NUL, which a cell quoted in a message may carry.
+    return json.includes('\\u0000') ? json.replace(/\\u0000/g, '') : json;
+  }
+
+  /** A mapped column missing from the file is a mistake in the mapping, reported once on row 0. */
+  checkHeaders(headers: readonly string[], opts: ImportOptions): void {
+    const present = new Set(headers);
+    const missing = [...opts.mapping.keys()].filter((c) => !present.has(c));
+    this.addErrors(missing.map((column) => ({ row: 0, column, message: 'is mapped but not in the file\'s header' })));
+  }
+}

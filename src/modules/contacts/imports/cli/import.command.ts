@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { DomainError } from '../../../../platform/errors/domain-error';
+import { CliCommand, CliCommandContext, CliCommandHandler, EXIT_FAILURE, EXIT_OK, ParsedArgs, UsageError } from '../../../../platform/ops/cli/cli-command';
+import { progress } from '../../../../platform/ops/cli/progress';
+import { ImportReport } from '../application/import-report';
+import { ImportRunner } from '../application/import-runner';
+import { ImportsService } from '../application/imports.service';
+import { fileInput } from '../application/csv-source';
+import { DATE_FORMATS, DELIMITERS, IMPORT_MODES, MATCH_BY, parseImportOptions } from '../domain/import-options';
+import { ImportsRepository } from '../persistence/imports.repository';
+import { CsvRecordCounter } from './csv-records';
+
+const ENTITIES = ['contacts', 'companies'] as const;
+const ONE: Record<(typeof ENTITIES)[number], 'contact' | 'company'> = { contacts: 'contact', companies: 'company' };
+/** Request fields → the flags that set them, so a refused value names the flag. */
+const FLAG_OF: Record<string, string> = { mapping: '--mapping', mode: '--mode', matchBy: '--match-by', dateFormat: '--date-format', delimiter: '--delimiter', entity: '<entity>' };
+
+/** Data rows of a CSV file (records less the header): the total of the progress bar. */
+async function countRows(file: string): Promise<number> {
+  const counter = new CsvRecordCounter();
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) counter.push(chunk as Buffer);
+  return Math.max(counter.records - 1, 0);
+}
+
+const summary = (r: ImportReport, dry: boolean) =>
+  `${dry ? 'Dry run: would create' : 'Created'} ${r.created}, ${dry ? 'update' : 'updated'} ${r.updated}, skip${dry ? '' : 'ped'} ${r.skipped}, ${r.failed} failed, of ${r.rows} rows.\n` +
+  r.errors.map((e) => `  row ${e.row}, ${e.column}: ${e.message}\n`).join('') +
+  (r.errorsTruncated ? '  (more errors not listed)\n' : '');
+
+/**
+ * `crm import`: the import of `POST /api/v1/imports`, run in this process on a local file with the
+ * same code as the job (batches, resumable counters, revertible through the API), with a
+ * progress bar on stderr. Acts as `--as` (their scope matches and owns what is created), or as
+ * the system.
+ */
+@Injectable()
+@CliCommand({
+  name: 'import',
+  summary: 'Import contacts or companies from a CSV file (as POST /api/v1/imports does), with a progress bar',
+  usage:
+    'crm import <contacts|companies> <file.csv> --mapping <mapping.json> [--mode create|update|upsert] [--match-by email|externalId] [--date-format iso|dmy] [--delimiter auto|,|;] [--dry-run]',
+  positionals: [{ name: 'entity', choices: ENTITIES }, { name: 'file' }],
+  options: {
+    mapping: { type: 'string' },
+    mode: { type: 'string' },
+    'match-by': { type: 'string' },
+    'date-format': { type: 'string' },
+    delimiter: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+  actAs: true,
+})
+export class ImportCommand implements CliCommandHandler {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly runner: ImportRunner,
+    private readonly records: ImportsRepository,
+  ) {}
+
+  async run(args: ParsedArgs, ctx: CliCommandContext): Promise<number> {
+    const [entity, file] = args.positionals as [(typeof ENTITIES)[number], string];
+    const mappingFile = args.values.mapping;
+    if (typeof mappingFile !== 'string' || !mappingFile) throw new UsageError('--mapping: give a JSON file of CSV column → field.');
+    let mapping: string;
+    try {
+      mapping = await readFile(mappingFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--mapping: cannot read ${mappingFile} (${(err as Error).message}).`);
+    }
+    let bytes: number;
+    try {
+      bytes = (await stat(file)).size;
+    } catch (err) {
+      throw new UsageError(`<file>: cannot read ${file} (${(err as Error).message}).`);
+    }
+    const dryRun = args.values['dry-run'] === true;
+    const fields: Record<string, unknown> = { entity: ONE[entity], mapping, dryRun: dryRun ? 'true' : 'false' };
+    const flags: [string, string, readonly string[]][] = [
+      ['mode', 'mode', IMPORT_MODES],
+      ['match-by', 'matchBy', MATCH_BY],
+      ['date-format', 'dateFormat', DATE_FORMATS],
+      ['delimiter', 'delimiter', DELIMITERS],
+    ];
+    for (const [flag, field] of flags) if (typeof args.values[flag] === 'string') fields[field] = args.values[flag];
+    let opts;
+    try {
+      opts = parseImportOptions(fields);
+    } catch (err) {
+      if (err instanceof DomainError) throw new UsageError(err.errors.map((e) => `${FLAG_OF[e.field.split('.')[0]] ?? e.field}: ${e.field.includes('.') ? `${e.field} ` : ''}${e.message}`).join('\n'));
+      throw err;
+    }
+    const input = fileInput(file);
+    if (dryRun) {
+      ctx.io.out(summary(await this.imports.dryRun(ctx.actor, input, opts), true));
+      return EXIT_OK;
+    }
+    const total = ctx.io.errIsTTY ? await countRows(file) : null;
+    const record = await this.imports.startLocal(ctx.actor, { name: file.split(/[\\/]/).pop() ?? null, bytes, input }, opts);
+    const bar = progress(ctx.io, { unit: 'rows', total });
+    try {
+      const out = await this.runner.run(record, ctx.actor, opts, input, async (done) => bar.update(done));
+      await this.runner.complete(record.id);
+      bar.update(out.report.rows);
+      bar.finish();
+      ctx.io.out(`Import ${record.id}\n${summary(out.report, false)}`);
+      return EXIT_OK;
+    } catch (err) {
+      bar.finish();
+      await this.records.fail(record.id, err instanceof DomainError ? err.message : 'The import stopped because of an internal error.', ['running']);
+      ctx.io.err(`Import ${record.id} failed after its committed rows (revert it to undo them): ${(err as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+  }
+}

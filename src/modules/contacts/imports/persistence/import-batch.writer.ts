@@ -1,0 +1,467 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { EntityMetadata } from 'typeorm';
+import { Actor } from '../../../../platform/access/actor';
+import { newId } from '../../../../platform/database/columns';
+import { CompanyEntity } from '../../persistence/company.entity';
+import { ContactEntity } from '../../persistence/contact.entity';
+import { MappedCompany, MappedContact } from '../application/row-mapper';
+import { ImportEntity, ImportMode, MatchBy } from '../domain/import-options';
+import { EXTERNAL_ID_TAKEN, RowError } from '../domain/import-status';
+import { CopyBuffer, copyJson, copyNumber, copyText, copyTextArray } from './copy-text';
+import { ImportCompanyMatchRepository, ImportMatchRepository } from './import-match.repository';
+import {
+  arrayUnionSql,
+  auditCreateDiffSql,
+  auditSnapshotSql,
+  auditUpdateDiffSql,
+  contactSearchTextSql,
+  jsonListUnionSql,
+  SqlBuilder,
+  SQL_UUID_V7,
+} from './import-sql';
+
+/** Columns derived from others, kept out of the audit log (as ContactRepository / CompanyRepository do). */
+export const CONTACT_AUDIT_EXCLUDE = ['searchText', 'emailKeys', 'phoneKeys', 'companyIds', 'primaryEmail', 'primaryPhone'];
+export const COMPANY_AUDIT_EXCLUDE = ['searchText'];
+
+/** Who writes and how: the same for every batch of one import. */
+export interface BatchContext {
+  importId: string;
+  entity: ImportEntity;
+  mode: ImportMode;
+  matchBy: MatchBy | null;
+  /** The importer: their scope decides what rows may match; they own what is created. */
+  actor: Actor;
+  /** The CSV column of the external id, to name it in a row's error. */
+  externalIdColumn: string;
+}
+
+/** Rows of one batch, encoded for COPY, and how many rounds their shared keys need (see RoundPlanner). */
+export interface StagedBatch {
+  copy: CopyBuffer;
+  rounds: number;
+}
+
+export interface BatchResult {
+  created: number;
+  updated: number;
+  skipped: number;
+  /** Rows refused by the database's rules (an external id another record holds). */
+  conflicts: RowError[];
+}
+
+/**
+ * Rows of a batch that share a match key (an email, an external id) go to successive rounds, so
+ * a later row sees what an earlier one did: the first creates the record, the next one finds it.
+ */
+export class RoundPlanner {
+  private readonly lastRound = new Map<string, number>();
+  rounds = 0;
+
+  roundOf(keys: readonly string[]): number {
+    let round = 1;
+    for (const k of keys) {
+      const last = this.lastRound.get(k);
+      if (last !== undefined && last >= round) round = last + 1;
+    }
+    for (const k of keys) this.lastRound.set(k, round);
+    if (round > this.rounds) this.rounds = round;
+    return round;
+  }
+}
+
+const STAGE_HEAD = ['row_no', 'rnd', 'new_id'];
+
+/** Emails per GIN lookup when a batch is matched by email (see ImportBatchWriter.match). */
+const EMAIL_LOOKUP_CHUNK = 250;
+
+/**
+ * Whether the audit entry of a created record lists its values. Off: the entry says who created
+ * the record, when, and through which import (`request_id` = `import:<id>`); the values are the
+ * record's own, and building a diff per row would cost as much as the insert itself.
+ */
+const AUDIT_CREATED_VALUES = false;
+
+const CONTACT_STAGE = `
+  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL,
+  external_id text, first_name text, last_name text, emails jsonb, email_keys text[], primary_email text,
+  phones jsonb, phone_keys text[], primary_phone text, job_title text, street text, city text, region text,
+  postal_code text, country text, lifecycle_stage text, source text, tags text[], custom_fields jsonb, search_text text,
+  target_id uuid, action text`;
+const CONTACT_COPY = [...STAGE_HEAD, 'external_id', 'first_name', 'last_name', 'emails', 'email_keys', 'primary_email', 'phones', 'phone_keys', 'primary_phone', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source', 'tags', 'custom_fields', 'search_text'];
+/** Plain columns: a value in the row replaces the stored one, a blank cell (NULL here) keeps it. */
+const CONTACT_SCALARS = ['external_id', 'first_name', 'last_name', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source'];
+
+const COMPANY_STAGE = `
+  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL,
+  external_id text, name text, domains text[], industry text, employees integer, annual_revenue_amount numeric, annual_revenue_currency text,
+  street text, city text, region text, postal_code text, country text, tags text[], custom_fields jsonb, search_text text,
+  target_id uuid, action text`;
+const COMPANY_COPY = [...STAGE_HEAD, 'external_id', 'name', 'domains', 'industry', 'employees', 'annual_revenue_amount', 'annual_revenue_currency', 'street', 'city', 'region', 'postal_code', 'country', 'tags', 'custom_fields', 'search_text'];
+const COMPANY_SCALARS = ['external_id', 'name', 'industry', 'employees', 'street', 'city', 'region', 'postal_code', 'country'];
+
+const head = (row: number, round: number, newRecordId: string) => `${row}\t${round}\t${newRecordId}`;
+const nonEmpty = (o: Record<string, unknown> | null | undefined) => (o && Object.keys(o).length ? o : null);
+
+/** One contact row as a COPY line of the staging table. */
+export function contactLine(c: MappedContact, round: number): string {
+  const d = c.data;
+  return [
+    head(c.row, round, newId()),
+    copyText(c.externalId),
+    copyText(d.firstName),
+    copyText(d.lastName),
+    d.emails?.length ? copyJson(d.emails) : '\\N',
+    copyTextArray(d.emailKeys),
+    copyText(d.primaryEmail),
+    d.phones?.length ? copyJson(d.phones) : '\\N',
+    copyTextArray(d.phoneKeys),
+    copyText(d.primaryPhone),
+    copyText(d.jobTitle),
+    copyText(d.street),
+    copyText(d.city),
+    copyText(d.region),
+    copyText(d.postalCode),
+    copyText(d.country),
+    copyText(d.lifecycleStage),
+    copyText(d.source),
+    copyTextArray(d.tags),
+    copyJson(nonEmpty(d.customFields)),
+    copyText(d.searchText),
+  ].join('\t');
+}
+
+/** One company row as a COPY line of the staging table. */
+export function companyLine(c: MappedCompany, round: number, searchText: string): string {
+  const i = c.input;
+  const a = i.address ?? {};
+  return [
+    head(c.row, round, newId()),
+    copyText(i.externalId ?? null),
+    copyText(i.name ?? null),
+    copyTextArray(i.domains ?? null),
+    copyText(i.industry ?? null),
+    copyNumber(i.employees ?? null),
+    copyText(i.annualRevenue?.amount ?? null),
+    copyText(i.annualRevenue?.currency ?? null),
+    copyText(a.street || null),
+    copyText(a.city || null),
+    copyText(a.region || null),
+    copyText(a.postalCode || null),
+    copyText(a.country || null),
+    copyTextArray(i.tags ?? null),
+    copyJson(nonEmpty(i.customFields)),
+    copyText(searchText),
+  ].join('\t');
+}
+
+interface EntitySql {
+  table: string;
+  resource: 'contacts' | 'companies';
+  stage: string;
+  copyColumns: string[];
+  scalars: string[];
+  metadata: EntityMetadata;
+  auditExclude: string[];
+  /** `column = expression` of the merged row for the list-like and computed columns (prev row `p`, staged row `s`). */
+  merged(): string[];
+  /** The search text of a merged row `m` (with `p`, the row before). */
+  searchText(): string;
+  /** Columns of an INSERT and their values from a staged row `s` (beyond id, owner, team). */
+  insert(): [string, string][];
+}
+
+/**
+ * Writes one batch of an import, in the caller's transaction: COPY into a temporary staging
+ * table, then set-based statements per round (match in the importer's scope, create, update with
+ * the before-images kept for a revert, audit). Nothing here runs per row.
+ */
+@Injectable()
+export class ImportBatchWriter {
+  private readonly sql: Record<ImportEntity, EntitySql>;
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly contactScope: ImportMatchRepository,
+    private readonly companyScope: ImportCompanyMatchRepository,
+  ) {
+    const contact: EntitySql = {
+      table: 'contacts.contacts',
+      resource: 'contacts',
+      stage: CONTACT_STAGE,
+      copyColumns: CONTACT_COPY,
+      scalars: CONTACT_SCALARS,
+      get metadata() {
+        return txHost.tx.connection.getMetadata(ContactEntity);
+      },
+      auditExclude: CONTACT_AUDIT_EXCLUDE,
+      merged: () => [
+        `emails = ${jsonListUnionSql('p.emails', 'p.email_keys', 's.emails', 'email')}`,
+        `email_keys = ${arrayUnionSql('p.email_keys', 's.email_keys')}`,
+        `primary_email = COALESCE(p.primary_email, s.primary_email)`,
+        `phones = ${jsonListUnionSql('p.phones', 'p.phone_keys', 's.phones', 'number')}`,
+        `phone_keys = ${arrayUnionSql('p.phone_keys', 's.phone_keys')}`,
+        `primary_phone = COALESCE(p.primary_phone, s.primary_phone)`,
+        `tags = ${arrayUnionSql('p.tags', 's.tags')}`,
+        `custom_fields = p.custom_fields || COALESCE(s.custom_fields, '{}'::jsonb)`,
+      ],
+      searchText: () => contactSearchTextSql({ firstName: 'm.first_name', lastName: 'm.last_name', emailKeys: 'm.email_keys', phoneKeys: 'm.phone_keys', companyIds: 'p.company_ids' }),
+      insert: () => [
+        ...CONTACT_SCALARS.map((c): [string, string] => [c, `s.${c}`]),
+        ['emails', `COALESCE(s.emails, '[]'::jsonb)`],
+        ['email_keys', `COALESCE(s.email_keys, '{}')`],
+        ['primary_email', 's.primary_email'],
+        ['phones', `COALESCE(s.phones, '[]'::jsonb)`],
+        ['phone_keys', `COALESCE(s.phone_keys, '{}')`],
+        ['primary_phone', 's.primary_phone'],
+        ['tags', `COALESCE(s.tags, '{}')`],
+        ['custom_fields', `COALESCE(s.custom_fields, '{}'::jsonb)`],
+        ['search_text', `COALESCE(s.search_text, '')`],
+      ],
+    };
+    const company: EntitySql = {
+      table: 'contacts.companies',
+      resource: 'companies',
+      stage: COMPANY_STAGE,
+      copyColumns: COMPANY_COPY,
+      scalars: COMPANY_SCALARS,
+      get metadata() {
+        return txHost.tx.connection.getMetadata(CompanyEntity);
+      },
+      auditExclude: COMPANY_AUDIT_EXCLUDE,
+      merged: () => [
+        `domains = ${arrayUnionSql('p.domains', 's.domains')}`,
+        `annual_revenue_amount = CASE WHEN s.annual_revenue_amount IS NULL THEN p.annual_revenue_amount ELSE s.annual_revenue_amount END`,
+        `annual_revenue_currency = CASE WHEN s.annual_revenue_amount IS NULL THEN p.annual_revenue_currency ELSE s.annual_revenue_currency END`,
+        `tags = ${arrayUnionSql('p.tags', 's.tags')}`,
+        `custom_fields = p.custom_fields || COALESCE(s.custom_fields, '{}'::jsonb)`,
+      ],
+      searchText: () => `array_to_string(ARRAY[m.name::text] || m.domains, ' ')`,
+      insert: () => [
+        ...COMPANY_SCALARS.map((c): [string, string] => [c, `s.${c}`]),
+        ['domains', `COALESCE(s.domains, '{}')`],
+        ['annual_revenue_amount', 's.annual_revenue_amount'],
+        ['annual_revenue_currency', 's.annual_revenue_currency'],
+        ['tags', `COALESCE(s.tags, '{}')`],
+        ['custom_fields', `COALESCE(s.custom_fields, '{}'::jsonb)`],
+        ['search_text', `COALESCE(s.search_text, '')`],
+      ],
+    };
+    this.sql = { contact, company };
+  }
+
+  private get tx() {
+    return this.txHost.tx;
+  }
+
+  private async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const res: unknown = await this.tx.query(sql, params);
+    // UPDATE … (no RETURNING) answers [rows, count] through TypeORM.
+    return (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number' ? res[0] : res) as T[];
+  }
+
+  /** Writes a staged batch; must run inside a transaction (the staging table lives until its commit). */
+  async write(ctx: BatchContext, batch: StagedBatch): Promise<BatchResult> {
+    const result: BatchResult = { created: 0, updated: 0, skipped: 0, conflicts: [] };
+    if (!batch.copy.rows) return result;
+    const e = this.sql[ctx.entity];
+    // A batch lost in a crash is lost with its counters (one transaction): the run redoes it, so
+    // waiting for the commit to reach the disk buys nothing here.
+    await this.query(`SET LOCAL synchronous_commit = off`);
+    // The planner's row estimates for a batch's joins (unnested arrays, a temporary table) run
+    // into the billions and would have each statement JIT-compiled, which costs far more than
+    // running it: half a second per match, every batch.
+    await this.query(`SET LOCAL jit = off`);
+    await this.query(`CREATE TEMP TABLE import_stage (${e.stage}) ON COMMIT DROP`);
+    await this.copy(e, batch.copy.bytes);
+    // Statistics of the few columns the statements filter and join on: without them the planner
+    // takes a round's thousands of rows for one and joins them in nested loops.
+    await this.query(`ANALYZE import_stage (rnd, row_no)`);
+    let rounds = batch.rounds;
+    for (let round = 1; round <= rounds; round++) {
+      await this.match(ctx, e, round);
+      if (ctx.mode !== 'create' && (await this.deferRepeatedTargets(round)) > 0) rounds = Math.max(rounds, round + 1);
+      await this.decide(ctx, e, round);
+      await this.query(`ANALYZE import_stage (rnd, action, target_id)`);
+      await this.insertCreated(ctx, e, round);
+      // Mode `create` skips every matched row: nothing to update.
+      if (ctx.mode !== 'create') await this.updateMatched(ctx, e, round);
+    }
+    // New emails wait in the GIN index's pending list, which every match scans in full: merged
+    // now, in bulk, the next batch's match stays an index lookup however large the import.
+    if (ctx.entity === 'contact') await this.query(`SELECT gin_clean_pending_list('contacts.contacts_email_keys_gin'::regclass)`);
+    const counts = await this.query<{ action: string; n: number }>(`SELECT action, count(*)::int AS n FROM import_stage GROUP BY action`);
+    for (const c of counts) {
+      if (c.action === 'create') result.created = c.n;
+      else if (c.action === 'update') result.updated = c.n;
+      else if (c.action === 'skip') result.skipped = c.n;
+    }
+    const conflicts = await this.query<{ row_no: number; external_id: string }>(`SELECT row_no, external_id FROM import_stage WHERE action = 'conflict' ORDER BY row_no`);
+    result.conflicts = conflicts.map((c) => ({ row: c.row_no, column: ctx.externalIdColumn, message: EXTERNAL_ID_TAKEN }));
+    return result;
+  }
+
+  private async copy(e: EntitySql, data: Buffer): Promise<void> {
+    const runner = this.tx.queryRunner;
+    if (!runner) throw new Error('ImportBatchWriter.write needs a transaction');
+    const client = (await runner.connect()) as PoolClient;
+    const target = client.query(copyFrom(`COPY import_stage (${e.copyColumns.join(', ')}) FROM STDIN`));
+    // In 256 KB pieces, paced by the stream's back-pressure.
+    const PIECE = 256 * 1024;
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < data.length; i += PIECE) yield data.subarray(i, i + PIECE);
+        })(),
+      ),
+      target,
+    );
+  }
+
+  /** Sets `target_id` of this round's rows: the record they match within the importer's update scope. */
+  private async match(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
+    const byEmail = ctx.entity === 'contact' && (ctx.mode === 'create' || ctx.matchBy === 'email');
+    const byExternalId = ctx.mode === 'create' || ctx.matchBy === 'externalId';
+    if (byEmail) {
+      const b = new SqlBuilder();
+      const candidates = b.embed(this.contactScope.inScope(ctx.actor, 'update', ['id', 'created_at', 'email_keys'], `"r"."email_keys" && ch.ks`));
+      // The round's emails are looked up EMAIL_LOOKUP_CHUNK at a time: the cost of one GIN scan
+      // over an array grows with the square of its length (20,000 emails in one array took about
+      // four times as long as in chunks), so batch size does not change the cost per row. A
+      // contact found through two chunks appears twice in `cand`; `hit` keeps one target per row.
+      await this.query(
+        `WITH keys AS (SELECT DISTINCT k FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) k WHERE s.rnd = ${round}),
+              ch AS (SELECT array_agg(x.k) AS ks FROM (SELECT k, (row_number() OVER ()) / ${EMAIL_LOOKUP_CHUNK} AS n FROM keys) x GROUP BY x.n),
+              cand AS MATERIALIZED (SELECT c.* FROM ch CROSS JOIN LATERAL (${candidates}) c),
+              cand_keys AS (SELECT c.id, c.created_at, k FROM cand c CROSS JOIN LATERAL unnest(c.email_keys) k),
+              hit AS (SELECT DISTINCT ON (s.row_no) s.row_no, ck.id
+                        FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) sk(k) JOIN cand_keys ck ON ck.k = sk.k
+                       WHERE s.rnd = ${round} ORDER BY s.row_no, ck.created_at, ck.id)
+         UPDATE import_stage s SET target_id = hit.id FROM hit WHERE s.row_no = hit.row_no`,
+        b.values,
+      );
+    }
+    if (byExternalId) {
+      const b = new SqlBuilder();
+      const scope = ctx.entity === 'contact' ? this.contactScope : this.companyScope;
+      const candidates = b.embed(
+        scope.inScope(ctx.actor, 'update', ['id', 'external_id'], `"r"."external_id" IN (SELECT external_id FROM import_stage WHERE rnd = ${round} AND external_id IS NOT NULL)`),
+      );
+      await this.query(
+        `UPDATE import_stage s SET target_id = c.id FROM (${candidates}) c
+          WHERE s.rnd = ${round} AND s.target_id IS NULL AND c.external_id = s.external_id`,
+        b.values,
+      );
+    }
+  }
+
+  /** Two rows of a round that match one record: the later one waits for the next round (it then sees the first one's update). */
+  private async deferRepeatedTargets(round: number): Promise<number> {
+    const rows = await this.query<{ n: number }>(
+      `WITH firsts AS (SELECT DISTINCT ON (target_id) row_no FROM import_stage WHERE rnd = ${round} AND target_id IS NOT NULL ORDER BY target_id, row_no),
+            moved AS (UPDATE import_stage s SET rnd = rnd + 1, target_id = NULL
+                       WHERE s.rnd = ${round} AND s.target_id IS NOT NULL AND s.row_no NOT IN (SELECT row_no FROM firsts) RETURNING 1)
+       SELECT count(*)::int AS n FROM moved`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** create, update or skip by mode; a row that would take an external id another live record holds is a conflict. */
+  private async decide(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
+    const matched = ctx.mode === 'create' ? 'skip' : 'update';
+    const unmatched = ctx.mode === 'update' ? 'skip' : 'create';
+    await this.query(`UPDATE import_stage SET action = CASE WHEN target_id IS NOT NULL THEN $1 ELSE $2 END WHERE rnd = ${round}`, [matched, unmatched]);
+    await this.query(
+      `UPDATE import_stage s SET action = 'conflict'
+        WHERE s.rnd = ${round} AND s.action IN ('create', 'update') AND s.external_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM ${e.table} x WHERE x.external_id = s.external_id AND x.deleted_at IS NULL AND x.id IS DISTINCT FROM s.target_id)`,
+    );
+  }
+
+  private auditColumns(): string {
+    return 'id, actor_type, actor_id, request_id, resource, record_id, action, changes';
+  }
+
+  private async insertCreated(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
+    const b = new SqlBuilder();
+    const cols = e.insert();
+    const importId = b.p(ctx.importId);
+    const owner = b.p(ctx.actor.userId);
+    const team = b.p(ctx.actor.teamIds[0] ?? null);
+    const actorType = b.p(ctx.actor.type);
+    const actorId = b.p(ctx.actor.id.slice(0, 64));
+    const requestId = b.p(`import:${ctx.importId}`);
+    await this.query(
+      `WITH ins AS (
+         INSERT INTO ${e.table} (id, owner_id, team_id, ${cols.map(([c]) => c).join(', ')})
+         SELECT s.new_id, ${owner}::uuid, ${team}::uuid, ${cols.map(([, v]) => v).join(', ')}
+           FROM import_stage s WHERE s.rnd = ${round} AND s.action = 'create'
+         RETURNING ${AUDIT_CREATED_VALUES ? '*' : 'id'}),
+       receipt AS (INSERT INTO contacts.import_changes (import_id, record_id, action) SELECT ${importId}::uuid, ins.id, 'created' FROM ins)
+       INSERT INTO platform.audit_log (${this.auditColumns()})
+       SELECT ${SQL_UUID_V7}, ${actorType}, ${actorId}, ${requestId}, '${e.resource}', ins.id, 'create', ${AUDIT_CREATED_VALUES ? auditCreateDiffSql(auditSnapshotSql(e.metadata, 'ins', e.auditExclude)) : 'NULL'}
+         FROM ins`,
+      b.values,
+    );
+  }
+
+  private async updateMatched(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
+    const b = new SqlBuilder();
+    const importId = b.p(ctx.importId);
+    const actorType = b.p(ctx.actor.type);
+    const actorId = b.p(ctx.actor.id.slice(0, 64));
+    const requestId = b.p(`import:${ctx.importId}`);
+    const merged = [...e.scalars.map((c) => `${c} = COALESCE(s.${c}, p.${c})`), ...e.merged()];
+    // `m` holds the merged values by column name; the search text is computed from them.
+    const mergedSelect = merged.map((assignment) => {
+      const [column, ...expr] = assignment.split(' = ');
+      return `${expr.join(' = ')} AS ${column}`;
+    });
+    const columns = merged.map((a) => a.split(' = ')[0]);
+    // Each matched record travels with its staged row (`x.cur`, `x.stg`) from the one join that
+    // finds it (by primary key) to the audit entry: no statement joins two sets of the batch's size.
+    const rows = await this.query<{ renamed: string[] | null }>(
+      `WITH prev AS MATERIALIZED (
+         SELECT t AS cur, s AS stg FROM import_stage s JOIN ${e.table} t ON t.id = s.target_id
+          WHERE s.rnd = ${round} AND s.action = 'update' FOR UPDATE OF t),
+       merged AS (
+         SELECT p.id, ${auditSnapshotSql(e.metadata, 'p', e.auditExclude)} AS before_snapshot, m.*, ${e.searchText()} AS search_text
+           FROM prev x
+           CROSS JOIN LATERAL (SELECT (x.cur).*) p
+           CROSS JOIN LATERAL (SELECT (x.stg).*) s
+           CROSS JOIN LATERAL (SELECT ${mergedSelect.join(', ')}) m),
+       receipt AS (
+         INSERT INTO contacts.import_changes (import_id, record_id, action, before)
+         SELECT ${importId}::uuid, (x.cur).id, 'updated', to_jsonb(x.cur) FROM prev x
+         ON CONFLICT (import_id, record_id) DO NOTHING),
+       upd AS (
+         UPDATE ${e.table} t SET ${columns.map((c) => `${c} = m.${c}`).join(', ')}, search_text = m.search_text, version = t.version + 1, updated_at = now()
+           FROM merged m WHERE t.id = m.id
+         RETURNING t.*, m.before_snapshot AS import_before),
+       audit AS (
+         INSERT INTO platform.audit_log (${this.auditColumns()})
+         SELECT ${SQL_UUID_V7}, ${actorType}, ${actorId}, ${requestId}, '${e.resource}', u.id, 'update',
+                ${auditUpdateDiffSql('u.import_before', auditSnapshotSql(e.metadata, 'u', e.auditExclude))}
+           FROM upd u)
+       SELECT ${e.resource === 'companies' ? `(SELECT array_agg(u.id::text) FROM upd u WHERE u.name IS DISTINCT FROM (u.import_before->>'name'))` : 'NULL::text[]'} AS renamed`,
+      b.values,
+    );
+    const renamed = rows[0]?.renamed;
+    if (renamed?.length) await refreshContactSearchText(this.txHost, renamed);
+  }
+}
+
+/** Contacts linked to renamed companies carry the new names in their search text (a derived column: no version bump). */
+export async function refreshContactSearchText(txHost: TransactionHost<TransactionalAdapterTypeOrm>, companyIds: readonly string[]): Promise<void> {
+  await txHost.tx.query(
+    `UPDATE contacts.contacts c SET search_text = ${contactSearchTextSql({ firstName: 'c.first_name', lastName: 'c.last_name', emailKeys: 'c.email_keys', phoneKeys: 'c.phone_keys', companyIds: 'c.company_ids' })}
+      WHERE c.company_ids && $1::text[]`,
+    [[...companyIds]],
+  );
+}

@@ -1,0 +1,194 @@
+import { Injectable, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { Repository } from 'typeorm';
+import { Actor } from '../../../../platform/access/actor';
+import { AuditService } from '../../../../platform/audit/audit.service';
+import { newId } from '../../../../platform/database/columns';
+import { conflict, DomainError, notFound } from '../../../../platform/errors/domain-error';
+import { CustomFieldsService } from '../../application/custom-fields.service';
+import { CustomFieldEntity } from '../../domain/contact.types';
+import { MergeCommand, planMerge } from '../domain/merge-plan';
+import { MergeRecord } from '../persistence/merge-record';
+
+/** A locked record as the engine needs it: its id and the version an undo compares. */
+export interface MergeTarget {
+  id: string;
+  version: number;
+}
+
+/**
+ * What differs between merging contacts and merging companies: how records are locked, what
+ * points at them and moves, how the primary takes the duplicates' fields, and the way back.
+ * Everything runs inside the engine's transaction.
+ */
+export interface MergeSubject<T extends MergeTarget, R, F extends string> {
+  /** Singular noun for messages ("contact"). */
+  noun: string;
+  /** The permission and audit name (`contacts`). */
+  resource: string;
+  /** The entity of the subject's merge rows. */
+  record: new () => MergeRecord<R>;
+  /** A live record the actor may update (404 otherwise). */
+  lockPrimary(actor: Actor, id: string): Promise<T>;
+  /** A live record the actor may delete (404 otherwise). */
+  lockDuplicate(actor: Actor, id: string): Promise<T>;
+  /** Whether the actor may see the record, recycle bin included (a 409 must not reveal more than a 404). */
+  canSee(actor: Actor, id: string): Promise<boolean>;
+  /** Moves what points at the duplicates to the primary and gives the primary their fields; returns the receipt and the primary's new version. */
+  fold(actor: Actor, primary: T, duplicates: T[], choices: Partial<Record<F, string>>): Promise<{ receipt: R; primaryVersion: number }>;
+  remove(actor: Actor, id: string): Promise<void>;
+  restore(actor: Actor, id: string): Promise<void>;
+  /** Moves back what the receipt says moved and puts the primary back as its snapshot was. */
+  unfold(actor: Actor, merge: MergeRecord<R>, primary: T): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Merging duplicates into one record, and undoing it, in one transaction: the subject moves
+ * what pointed at the duplicates and updates the primary, the duplicates go to the recycle bin,
+ * and the merge row keeps full snapshots of every record and the receipt of the moves. Needs
+ * the update scope on the primary and the delete scope on every duplicate (404 otherwise).
+ */
+@Injectable()
+export class MergeEngine {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly audit: AuditService,
+    private readonly cls: ClsService,
+  ) {}
+
+  @Transactional()
+  async merge<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, cmd: MergeCommand<F>): Promise<MergeRecord<R>> {
+    const plan = planMerge(cmd);
+    const primary = await this.lockLive(subject, actor, plan.primaryId, (id) => subject.lockPrimary(actor, id));
+    const duplicates: T[] = [];
+    for (const id of plan.duplicateIds) duplicates.push(await this.lockLive(subject, actor, id, (x) => subject.lockDuplicate(actor, x)));
+
+    const { receipt, primaryVersion } = await subject.fold(actor, primary, duplicates, plan.choices);
+    for (const id of plan.duplicateIds) await subject.remove(actor, id);
+
+    const row = {
+      id: newId(),
+      createdAt: new Date(),
+      primaryId: plan.primaryId,
+      duplicateIds: plan.duplicateIds,
+      actorType: actor.type,
+      actorId: actor.id.slice(0, 64),
+      requestId: this.requestId(actor),
+      snapshots: Object.fromEntries([primary, ...duplicates].map((r) => [r.id, toSnapshot(r)])),
+      receipt,
+      primaryVersion,
+      undoneAt: null,
+      undoneBy: null,
+    };
+    await this.rows(subject).insert(row as never);
+    await this.audit.record({
+      actor,
+      resource: subject.resource,
+      recordId: plan.primaryId,
+      action: 'merge',
+      changes: { merge: { from: null, to: { mergeId: row.id, duplicateIds: plan.duplicateIds } } },
+    });
+    return this.rows(subject).findOneByOrFail({ id: row.id } as never);
+  }
+
+  /**
+   * Puts the duplicates back and moves back what moved. Refused (409) once undone, or when the
+   * primary changed since the merge (the undo would silently drop those changes).
+   */
+  @Transactional()
+  async undo<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, mergeId: string): Promise<MergeRecord<R>> {
+    if (!UUID.test(mergeId)) throw notFound('merge');
+    const repo = this.rows(subject);
+    const merge = await repo.findOne({ where: { id: mergeId } as never, lock: { mode: 'pessimistic_write' } });
+    if (!merge) throw notFound('merge');
+    // Out of the caller's scope is a 404 for the merge as for the record.
+    const primary = await subject.lockPrimary(actor, merge.primaryId).catch((err: unknown) => {
+      throw isNotFound(err) ? notFound('merge') : err;
+    });
+    if (merge.undoneAt) throw new DomainError('MERGE_ALREADY_UNDONE', 'conflict', 'This merge was undone already.');
+    if (primary.version !== merge.primaryVersion) {
+      throw new DomainError('MERGE_PRIMARY_CHANGED', 'conflict', `The primary ${subject.noun} changed after the merge; undoing it would drop those changes.`);
+    }
+    for (const id of merge.duplicateIds) await subject.restore(actor, id);
+    await subject.unfold(actor, merge, primary);
+    await repo.update({ id: merge.id } as never, { undoneAt: new Date(), undoneBy: actor.id.slice(0, 64) } as never);
+    await this.audit.record({ actor, resource: subject.resource, recordId: merge.primaryId, action: 'merge_undo', changes: { merge: { from: { mergeId: merge.id }, to: null } } });
+    return repo.findOneByOrFail({ id: merge.id } as never);
+  }
+
+  /** A record folded into another by a merge that still stands is a 409 (with that merge), not a 404, for whoever may see it. */
+  private async lockLive<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, id: string, lock: (id: string) => Promise<T>): Promise<T> {
+    try {
+      return await lock(id);
+    } catch (err) {
+      if (!isNotFound(err) || !UUID.test(id)) throw err;
+      const standing = await this.rows(subject)
+        .createQueryBuilder('m')
+        .select('m.id', 'id')
+        .where('m.undone_at IS NULL AND m.duplicate_ids @> ARRAY[CAST(:id AS uuid)]', { id })
+        .orderBy('m.created_at', 'DESC')
+        .getRawOne<{ id: string }>();
+      if (standing && (await subject.canSee(actor, id))) {
+        throw conflict('ALREADY_MERGED', `This ${subject.noun} was merged into another one; undo that merge first.`, { mergeId: standing.id });
+      }
+      throw err;
+    }
+  }
+
+  private rows<R>(subject: { record: new () => MergeRecord<R> }): Repository<MergeRecord<R>> {
+    return this.txHost.tx.getRepository(subject.record);
+  }
+
+  private requestId(actor: Actor): string | null {
+    const id = actor.requestId ?? (this.cls.isActive() ? (this.cls.getId() as string | undefined) : undefined) ?? null;
+    return id ? String(id).slice(0, 128) : null;
+  }
+}
+
+const isNotFound = (err: unknown) => err instanceof DomainError && err.kind === 'not_found';
+
+function toSnapshot(r: MergeTarget): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+}
+
+/**
+ * A merge use case (contacts, companies): its subject, and the two operations, each one
+ * transaction. MergeModule sits inside ContactsModule (which imports it), so the module's own
+ * services and repositories are looked up on first use rather than imported as a module.
+ */
+export abstract class MergeUseCase<T extends MergeTarget, R, F extends string, E extends MergeRecord<R>> {
+  protected abstract readonly subject: MergeSubject<T, R, F>;
+  private readonly providers = new Map<Type<unknown>, unknown>();
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly engine: MergeEngine,
+  ) {}
+
+  protected provider<P>(type: Type<P>): P {
+    if (!this.providers.has(type)) this.providers.set(type, this.moduleRef.get(type, { strict: false }));
+    return this.providers.get(type) as P;
+  }
+
+  /** The keys of the entity's live custom field definitions: only their values move to the primary. */
+  protected async liveCustomFields(entity: CustomFieldEntity): Promise<Set<string>> {
+    return new Set((await this.provider(CustomFieldsService).shapes(entity)).map((d) => d.key));
+  }
+
+  /** Needs the update scope on the primary and the delete scope on every duplicate (404 otherwise). */
+  @Transactional()
+  async merge(actor: Actor, cmd: MergeCommand<F>): Promise<E> {
+    return (await this.engine.merge(this.subject, actor, cmd)) as E;
+  }
+
+  /** Refused (409) once undone, or when the primary changed since the merge. */
+  @Transactional()
+  async undo(actor: Actor, mergeId: string): Promise<E> {
+    return (await this.engine.undo(this.subject, actor, mergeId)) as E;
+  }
+}

@@ -1,0 +1,41 @@
+import { COMPANY_LIST, CONTACT_LIST } from './list-specs';
+
+/** The SQL of `q` with its bound values, as the query engine would run it. */
+function search(spec: typeof CONTACT_LIST, q: string): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const sql = spec.textSearch!.sql('r', q, (v) => {
+    values.push(v);
+    return `:p${values.length - 1}`;
+  });
+  return { sql, values };
+}
+
+describe('q on contacts and companies', () => {
+  it('matches a substring of the search text, or every word of q closely in the name', () => {
+    const { sql, values } = search(CONTACT_LIST, ' Jérôme   Lefebre ');
+    expect(values).toEqual(['% Jérôme   Lefebre %', 'Jérôme', 'Lefebre']);
+    const name = `contacts.search_norm(coalesce("r"."first_name", '') || ' ' || coalesce("r"."last_name", ''))`;
+    expect(sql).toBe(
+      `(contacts.search_norm("r"."search_text") LIKE contacts.search_norm(:p0) ESCAPE '\\' OR (${name} %> contacts.search_norm(:p1) AND ${name} %> contacts.search_norm(:p2)))`,
+    );
+  });
+
+  it('escapes LIKE wildcards and binds every value', () => {
+    const { sql, values } = search(CONTACT_LIST, "50%_o'brien");
+    expect(values).toEqual(["%50\\%\\_o'brien%", "50%_o'brien"]);
+    expect(sql).not.toContain("o'brien");
+  });
+
+  it('keeps to the substring match when q has no word, and to 8 words for typos', () => {
+    expect(search(CONTACT_LIST, '   ').values).toEqual(['%   %']);
+    expect(search(CONTACT_LIST, '   ').sql).not.toContain('%>');
+    const many = search(CONTACT_LIST, 'a b c d e f g h i j');
+    expect(many.values).toHaveLength(1 + 8);
+    expect(many.sql.match(/%>/g)).toHaveLength(8);
+  });
+
+  it('takes typos in a company against its whole search text (names and domains)', () => {
+    const { sql } = search(COMPANY_LIST, 'Nordlicht');
+    expect(sql).toContain(`contacts.search_norm("r"."search_text") %> contacts.search_norm(:p1)`);
+  });
+});

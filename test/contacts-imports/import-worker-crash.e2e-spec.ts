@@ -1,0 +1,82 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../src/app.module';
+import { ImportRunSettings } from '../../src/modules/contacts/imports/application/import-runner';
+import { createHttpApp } from '../../src/platform/http/create-app';
+import { createRootLogger } from '../../src/platform/logging/logger';
+import { createTestApp, TestApp, testConfig } from '../support/app';
+import { asAdmin } from '../support/auth';
+
+/** Short locks: a job whose worker is gone is taken over by another worker half a second later. */
+const WORKER_ENV = { JOB_LOCK_MS: '500', JOB_SHUTDOWN_GRACE_MS: '50', JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' };
+
+/** A worker process of its own on the test's database and Redis prefix (what a second host would run). */
+async function startWorker(t: TestApp): Promise<NestFastifyApplication> {
+  const config = testConfig(t.databaseName, { worker: true, env: WORKER_ENV });
+  const app = await createHttpApp(AppModule.forRoot(config), { config, rootLogger: createRootLogger(config.logLevel), nestLogger: false });
+  await app.init();
+  return app;
+}
+
+describe('an import whose worker dies mid-run (e2e)', () => {
+  let t: TestApp;
+  let fresh: NestFastifyApplication | undefined;
+
+  beforeAll(async () => {
+    // The api: takes the upload, runs no jobs.
+    t = await createTestApp({ env: WORKER_ENV });
+  });
+  afterAll(async () => {
+    await fresh?.close();
+    await t?.close();
+  });
+
+  it('is finished by a fresh worker after the committed rows: exact counts, no duplicates', async () => {
+    const admin = await asAdmin(t);
+    const doomed = await startWorker(t);
+    const settings = doomed.get(ImportRunSettings, { strict: false });
+    settings.batchRows = 3;
+    let stopped!: (committed: number) => void;
+    const atBatch = new Promise<number>((r) => (stopped = r));
+    // After its first committed batch the worker hangs (it never gets further) and is shut down.
+    settings.afterBatch = (_id, committed) => {
+      stopped(committed);
+      return new Promise<void>(() => undefined);
+    };
+
+    const rows = ['Email,First'];
+    for (let i = 1; i <= 10; i++) rows.push(`crash${i}@example.com,Person ${i}`);
+    // Row 11 repeats row 2 (in a later batch than the one that created it): an update, not a second contact.
+    rows.push('CRASH2@example.com,Person 2 again');
+    const res = await t
+      .http()
+      .post('/api/v1/imports')
+      .set(admin)
+      .field('entity', 'contact')
+      .field('mapping', JSON.stringify({ Email: 'email', First: 'firstName' }))
+      .field('mode', 'upsert')
+      .field('matchBy', 'email')
+      .attach('file', Buffer.from(`${rows.join('\n')}\n`), { filename: 'crash.csv', contentType: 'text/csv' })
+      .expect(202);
+
+    expect(await atBatch).toBe(3);
+    await doomed.close();
+    const [midway] = await t.dataSource.query(`SELECT status, rows_committed, created FROM contacts.imports WHERE id = $1`, [res.body.id]);
+    expect(midway).toEqual({ status: 'running', rows_committed: 3, created: 3 });
+
+    // (Transactional services find their data source through a process-wide registry: the api's
+    // requests go through the newest app's, so the fresh worker starts before the api is asked again.)
+    fresh = await startWorker(t);
+    let done: Record<string, unknown> = { status: 'running' };
+    for (let i = 0; i < 200 && done.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      done = (await t.http().get(`/api/v1/imports/${res.body.id}`).set(admin).expect(200)).body;
+    }
+    expect(done).toMatchObject({ status: 'completed', rows: 11, created: 10, updated: 1, skipped: 0, failed: 0, rowsCommitted: 11 });
+    const stored = await t.dataSource.query(`SELECT primary_email, first_name FROM contacts.contacts WHERE primary_email LIKE 'crash%' ORDER BY primary_email`);
+    expect(stored).toHaveLength(10);
+    expect(stored.find((c: { primary_email: string }) => c.primary_email === 'crash2@example.com').first_name).toBe('Person 2 again');
+    expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM contacts.import_changes WHERE import_id = $1`, [res.body.id]))[0].n)).toBe(10);
+    const job = (await t.http().get(`/api/v1/jobs/${res.body.jobId}`).set(admin).expect(200)).body;
+    expect(job).toMatchObject({ status: 'succeeded', progress: { done: 11, total: 11 } });
+  });
+});
