@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
-import { createValidationPipe, reservedKeyErrors } from './validation';
+import { createValidationPipe, nullErrors, reservedKeyErrors } from './validation';
 
 class LineDto {
   @IsString() sku: string;
@@ -67,5 +68,44 @@ describe('reservedKeyErrors', () => {
     expect(reservedKeyErrors({ a: [{ b: 'constructor' }], toStringy: 1 })).toEqual([]);
     expect(reservedKeyErrors(null)).toEqual([]);
     expect(reservedKeyErrors('constructor')).toEqual([]);
+  });
+});
+
+describe('null for a property the document does not declare nullable', () => {
+  class AddressDto {
+    @ApiPropertyOptional() @IsOptional() @IsString() city?: string;
+    @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() region?: string | null;
+  }
+  class PersonDto {
+    @ApiPropertyOptional() @IsOptional() @IsString() name?: string;
+    @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() nickname?: string | null;
+    @ApiPropertyOptional({ type: () => AddressDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto | null;
+    @ApiPropertyOptional({ type: [AddressDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AddressDto) others?: AddressDto[];
+  }
+  const run = async (value: unknown) => {
+    try {
+      return await pipe.transform(value, { type: 'body', metatype: PersonDto });
+    } catch (err) {
+      return err as DomainError;
+    }
+  };
+
+  it('is refused, naming the field at any depth, beside the other bad fields', async () => {
+    const err = (await run({ name: null, nickname: 7, address: { city: null }, others: [{ city: 'Riga' }, { city: null }] })) as DomainError;
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'name', message: 'must not be null' },
+        { field: 'nickname', message: 'must be a string' },
+        { field: 'address.city', message: 'must not be null' },
+        { field: 'others[1].city', message: 'must not be null' },
+      ]),
+    );
+    expect(nullErrors({ name: null }, PersonDto)).toEqual([{ field: 'name', message: 'must not be null' }]);
+  });
+
+  it('is accepted where declared nullable', async () => {
+    expect(await run({ nickname: null, address: null })).toBeInstanceOf(PersonDto);
+    expect(await run({ address: { region: null } })).toBeInstanceOf(PersonDto);
   });
 });

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { DECORATORS } from '@nestjs/swagger';
 import { DomainError, FieldError } from '../errors/domain-error';
 
 /** Flattens class-validator's tree into `{field: "a.b[0].c", message}` entries. */
@@ -53,13 +54,67 @@ export function reservedKeyErrors(value: unknown): FieldError[] {
   return out;
 }
 
+interface PropertyDoc {
+  nullable?: boolean;
+  type?: unknown;
+}
+
+const BUILT_INS = new Set<unknown>([String, Number, Boolean, Date, Object, Array]);
+
+/** The DTO class a documented property holds (`type: AddressDto`, `[AddressDto]` or `() => AddressDto`), if any. */
+function nestedClass(doc: PropertyDoc): Type | undefined {
+  let type = doc.type;
+  if (Array.isArray(type)) type = type[0];
+  if (typeof type !== 'function') return undefined;
+  // A class has a prototype; a lazy `() => Dto` arrow function has none.
+  if (!type.prototype) type = (type as () => unknown)();
+  return typeof type === 'function' && !BUILT_INS.has(type) ? (type as Type) : undefined;
+}
+
+/**
+ * `{field, message}` for every `null` given to a documented property that the OpenAPI document
+ * does not declare nullable, at any depth of nested DTOs. class-validator's `@IsOptional()` lets
+ * `null` through like a missing value; for a field that cannot be cleared it would reach the
+ * database as a NOT NULL violation (a 500) or silently mean something else.
+ */
+export function nullErrors(value: unknown, metatype: Type | undefined, path = ''): FieldError[] {
+  if (!metatype || value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const out: FieldError[] = [];
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const doc = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, metatype.prototype as object, key) as PropertyDoc | undefined;
+    if (!doc) continue;
+    const field = path ? `${path}.${key}` : key;
+    if (child === null) {
+      if (!doc.nullable) out.push({ field, message: 'must not be null' });
+      continue;
+    }
+    const nested = nestedClass(doc);
+    if (!nested) continue;
+    if (Array.isArray(child)) child.forEach((item, i) => out.push(...nullErrors(item, nested, `${field}[${i}]`)));
+    else out.push(...nullErrors(child, nested, field));
+  }
+  return out;
+}
+
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (this.toValidate(metadata)) {
-      const reserved = reservedKeyErrors(value);
-      if (reserved.length) throw validationFailed(reserved);
+    if (!this.toValidate(metadata)) return super.transform(value, metadata);
+    const reserved = reservedKeyErrors(value);
+    if (reserved.length) throw validationFailed(reserved);
+    const nulls = nullErrors(value, metadata.metatype);
+    let result: unknown;
+    try {
+      result = await super.transform(value, metadata);
+    } catch (err) {
+      // One answer names every bad field: class-validator's and the nulls it let through.
+      if (err instanceof DomainError && err.code === 'VALIDATION_FAILED' && nulls.length) {
+        const known = new Set(err.errors.map((e) => e.field));
+        throw validationFailed([...err.errors, ...nulls.filter((e) => !known.has(e.field))]);
+      }
+      throw err;
     }
-    return super.transform(value, metadata);
+    if (nulls.length) throw validationFailed(nulls);
+    return result;
   }
 }
 

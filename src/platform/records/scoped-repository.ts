@@ -7,7 +7,7 @@ import { DomainError, forbidden, invalid, notFound } from '../errors/domain-erro
 import { DELETED_FIELD, ListSpec } from '../query/list-spec';
 import { filterMentions } from '../query/filter';
 import { ListQuery, Page } from '../query/list-query';
-import { applyFilter, fetchPage } from '../query/paginate';
+import { applyFilter, effectiveSort, fetchPage } from '../query/paginate';
 import { SqlParams } from '../query/sql';
 import { preconditionFailed } from './etag';
 import { rowHydrator } from './hydrate';
@@ -155,6 +155,24 @@ export abstract class ScopedRepository<E extends RecordEntity> {
       yield* page.data;
       cursor = page.page.nextCursor;
     } while (cursor);
+  }
+
+  /**
+   * The one statement reading what stream() yields, in the same order: the actor's read scope,
+   * the soft-delete rule, the query's filter and `q`, and its sort with the `id` tiebreaker; the
+   * caller picks the select list (`select` gets the table's alias). Returns the SQL with its
+   * positional parameters ($1…), for statements that need the text itself (COPY … TO STDOUT).
+   */
+  streamSql(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, select: (alias: string) => readonly string[]): { sql: string; params: unknown[] } {
+    const qb = applyFilter(this.listBase(actor, query), this.alias, this.resource.list, query);
+    const exprs = select(this.alias);
+    if (!exprs.length) throw new Error(`${this.resource.resource}: streamSql needs at least one selected expression`);
+    exprs.forEach((expr, i) => (i === 0 ? qb.select(expr, `c${i}`) : qb.addSelect(expr, `c${i}`)));
+    // The ORDER BY of fetchPage, so the rows come in the order of the list's pages.
+    qb.orderBy();
+    for (const k of effectiveSort(this.resource.list, query.sort)) qb.addOrderBy(k.field.sql(this.alias), k.desc ? 'DESC' : 'ASC', k.field.nullable ? 'NULLS LAST' : undefined);
+    const [sql, params] = qb.getQueryAndParameters();
+    return { sql, params };
   }
 
   /** Properties left out of stream(): derived columns (match keys, search text) nobody exports. */

@@ -38,7 +38,7 @@ export class CreateCustomFieldDto {
   @MaxLength(100, { each: true })
   options?: string[];
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -67,7 +67,7 @@ export class UpdateCustomFieldDto {
   @MaxLength(100, { each: true })
   options?: string[];
 
-  @ApiPropertyOptional({ maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -31,7 +31,7 @@ export class ExportController {
   @ApiListQuery(CONTACT_LIST, CUSTOM_FIELD_FILTERS)
   @ApiProduces('text/csv')
   @ApiCsvResponse()
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401, 403, 429)
   async contacts(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
     return toFile(await this.exports.csv(actor, 'contacts', query));
   }
@@ -44,7 +44,7 @@ export class ExportController {
   @ApiListQuery(COMPANY_LIST, CUSTOM_FIELD_FILTERS)
   @ApiProduces('text/csv')
   @ApiCsvResponse()
-  @ApiProblems(400, 401, 403)
+  @ApiProblems(400, 401, 403, 429)
   async companies(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
     return toFile(await this.exports.csv(actor, 'companies', query));
   }

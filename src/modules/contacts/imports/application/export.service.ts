@@ -1,23 +1,28 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { pipeline, Readable } from 'node:stream';
+import type { Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Actor } from '../../../../platform/access/actor';
-import { badRequest } from '../../../../platform/errors/domain-error';
+import { AppConfig } from '../../../../platform/config/config';
+import { APP_CONFIG } from '../../../../platform/config/config.module';
+import { badRequest, DomainError } from '../../../../platform/errors/domain-error';
 import { parseListQueryString } from '../../../../platform/query/list-query';
 import { CustomFieldsService } from '../../application/custom-fields.service';
+import { CompanyEntity } from '../../persistence/company.entity';
 import { CompanyRepository } from '../../persistence/company.repository';
+import { ContactEntity } from '../../persistence/contact.entity';
 import { ContactRepository } from '../../persistence/contact.repository';
 import { listSpecWithCustomFields } from '../../persistence/list-specs';
-import { companyColumns, contactColumns, CsvColumn } from './csv-columns';
+import { companyColumns, contactColumns } from './csv-columns';
+import { COMPANY_CELLS, CONTACT_CELLS, csvCopyPlan, CsvCopyPlan, inlineParams } from './csv-copy';
 
 export const EXPORT_FORMATS = ['csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ExportEntity = 'contacts' | 'companies';
 
-/** Rows read per keyset page: big enough to keep round trips rare, small enough to keep memory flat. */
-const EXPORT_PAGE_SIZE = 1000;
-
-/** A parsed export request: the CSV stream starts only when the response is sent. */
+/** A parsed export request: its rows are read from the database as the stream is consumed. */
 export interface CsvExport {
   filename: string;
   stream: Readable;
@@ -43,33 +48,65 @@ export class ExportService {
     private readonly contacts: ContactRepository,
     private readonly companies: CompanyRepository,
     private readonly customFields: CustomFieldsService,
-  ) {}
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxRunning = Math.max(1, Math.floor(config.database.poolSize / 2));
+  }
+
+  /**
+   * An export holds a pool connection for as long as its client reads: at most half the pool
+   * serves exports at once, so slow downloads never starve the rest of the API (beyond: 429).
+   */
+  private readonly maxRunning: number;
+  private running = 0;
 
   /**
    * Every record the actor can read that matches the list's filters, sort and `q`, as CSV.
-   * Query errors are thrown here, before any byte is sent; the rows are read page by page
-   * as the client consumes them (back-pressure), so memory stays flat whatever the size.
+   * Query errors are thrown here, before any byte is sent. The rows come from one
+   * `COPY (SELECT …) TO STDOUT` (one snapshot, the list's own scoped, filtered and sorted
+   * statement) read as the client consumes them (back-pressure), so memory stays flat whatever
+   * the size.
    */
   async csv(actor: Actor, entity: ExportEntity, rawQuery: unknown): Promise<CsvExport> {
     const { list } = splitQuery(rawQuery);
     const defs = await this.customFields.shapes(entity === 'contacts' ? 'contact' : 'company');
     const query = parseListQueryString(listSpecWithCustomFields(entity, defs), list);
-    const stream =
-      entity === 'contacts'
-        ? this.render(contactColumns(defs), this.contacts.stream(actor, query, EXPORT_PAGE_SIZE))
-        : this.render(companyColumns(defs), this.companies.stream(actor, query, EXPORT_PAGE_SIZE));
-    return { filename: `${entity}.csv`, stream };
+    if (entity === 'contacts') {
+      const plan = csvCopyPlan(this.dataSource.getMetadata(ContactEntity), CONTACT_CELLS, contactColumns(defs), defs);
+      return { filename: `${entity}.csv`, stream: await this.render(plan, this.contacts.streamSql(actor, query, plan.select)) };
+    }
+    const plan = csvCopyPlan(this.dataSource.getMetadata(CompanyEntity), COMPANY_CELLS, companyColumns(defs), defs);
+    return { filename: `${entity}.csv`, stream: await this.render(plan, this.companies.streamSql(actor, query, plan.select)) };
   }
 
-  private render<E>(columns: readonly CsvColumn<E>[], records: AsyncGenerator<E>): Readable {
-    async function* rows(): AsyncGenerator<(string | null)[]> {
-      for await (const record of records) yield columns.map((c) => c.value(record));
+  private async render<E>(plan: CsvCopyPlan<E>, statement: { sql: string; params: unknown[] }): Promise<Readable> {
+    const copy = `COPY (${inlineParams(statement.sql, statement.params)}) TO STDOUT WITH (FORMAT text, NULL '')`;
+    if (this.running >= this.maxRunning) {
+      throw new DomainError('EXPORTS_BUSY', 'rate_limited', `${this.running} exports are running on this server, the most it runs at once; retry in a minute.`, [], { 'Retry-After': '60' });
     }
-    // RFC 4180: comma and CRLF. csv-stringify quotes only cells holding the record delimiter
-    // itself, so a bare LF inside a value (addresses) must be matched explicitly; outer spaces
-    // are quoted so spreadsheet tools do not trim them.
-    const out = stringify({ header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows', quoted_match: /[\r\n]|^\s|\s$/ });
-    pipeline(Readable.from(rows()), out, (err) => {
+    this.running++;
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    let client: PoolClient;
+    let source: Readable;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      this.running--;
+      throw err;
+    }
+    try {
+      source = client.query(copyTo(copy));
+    } catch (err) {
+      this.running--;
+      client.release();
+      throw err;
+    }
+    const out = plan.transform();
+    pipeline(source, out, (err) => {
+      this.running--;
+      // A COPY stopped half-way (client gone, error) leaves the connection mid-protocol: drop it.
+      client.release(err ?? undefined);
       if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error(`CSV export failed: ${err.message}`, err.stack);
     });
     return out;
