@@ -58,9 +58,9 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     expect(res.body).toMatchObject({ rows: 5, created: 3, updated: 1, skipped: 0, failed: 1, errorsTruncated: false });
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
-        { row: 4, column: 'e-mail', message: '"not-an-email" is not an email address' },
-        { row: 4, column: 'seit', message: 'must be a date (YYYY-MM-DD)' },
-        { row: 4, column: 'punkte', message: 'must be a number' },
+        { row: 4, column: 'E-Mail', message: '"not-an-email" is not an email address' },
+        { row: 4, column: 'Seit', message: 'must be a date (YYYY-MM-DD)' },
+        { row: 4, column: 'Punkte', message: 'must be a number' },
       ]),
     );
     expect(res.body.errors.every((e: { row: number }) => e.row === 4)).toBe(true);
@@ -88,8 +88,8 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     }).expect(200);
     expect(res.body).toMatchObject({ rows: 4, created: 2, failed: 2 });
     expect(res.body.errors).toEqual([
-      { row: 2, column: 'currency', message: 'must be an ISO 4217 code such as "EUR"' },
-      { row: 3, column: 'name', message: 'is required' },
+      { row: 2, column: 'Currency', message: 'must be an ISO 4217 code such as "EUR"' },
+      { row: 3, column: 'Name', message: 'is required' },
     ]);
   });
 
@@ -101,7 +101,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     const upsert = await upload(north, csv, { entity: 'contact', mapping: { Ref: 'externalId', First: 'firstName' }, mode: 'upsert', matchBy: 'externalId', dryRun: true }).expect(200);
     // dry-2 belongs to South's contact: North cannot update it, nor create another with its id.
     expect(upsert.body).toMatchObject({ rows: 4, created: 1, updated: 2, skipped: 0, failed: 1 });
-    expect(upsert.body.errors).toEqual([{ row: 2, column: 'ref', message: 'is already the external id of another record' }]);
+    expect(upsert.body.errors).toEqual([{ row: 2, column: 'Ref', message: 'is already the external id of another record' }]);
     const update = await upload(north, csv, { entity: 'contact', mapping: { Ref: 'externalId', First: 'firstName' }, mode: 'update', matchBy: 'externalId', dryRun: true }).expect(200);
     expect(update.body).toMatchObject({ rows: 4, updated: 1, skipped: 3 });
     const companies = await upload(north, 'Id,Name\nco-1,Dry Co\nco-2,Wet Co\n', { entity: 'company', mapping: { Id: 'externalId', Name: 'name' }, mode: 'create', dryRun: true }).expect(200);
@@ -110,7 +110,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
 
   it('reports mapped columns missing from the header', async () => {
     const res = await upload(north, 'First\nAnna\n', { entity: 'contact', mapping: { First: 'firstName', Mail: 'email' }, dryRun: true }).expect(200);
-    expect(res.body.errors).toEqual([{ row: 0, column: 'mail', message: 'is mapped but not in the file\'s header' }]);
+    expect(res.body.errors).toEqual([{ row: 0, column: 'Mail', message: 'is mapped but not in the file\'s header' }]);
     expect(res.body.created).toBe(1);
   });
 

@@ -81,8 +81,8 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
     expect(done).toMatchObject({ status: 'completed', rows: 5, created: 3, updated: 0, skipped: 1, failed: 1, rowsCommitted: 5 });
     expect(done.errors).toEqual(
       expect.arrayContaining([
-        { row: 4, column: 'e-mail', message: '"not-an-email" is not an email address' },
-        { row: 4, column: 'punkte', message: 'must be a number' },
+        { row: 4, column: 'E-Mail', message: '"not-an-email" is not an email address' },
+        { row: 4, column: 'Punkte', message: 'must be a number' },
       ]),
     );
     const anna = await contactByEmail(north, 'anna.run@example.com');
@@ -169,7 +169,7 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
     expect((await contactByEmail(south, 'scoped@example.com')).firstName).toBe('South');
     // An external id held by a record South cannot see cannot be taken: the row fails, nothing changes.
     const taken = await run(south, 'Ref,First\next-north,Thief\n', { entity: 'contact', mapping: { Ref: 'externalId', First: 'firstName' }, mode: 'upsert', matchBy: 'externalId' });
-    expect(taken).toMatchObject({ created: 0, updated: 0, failed: 1, errors: [{ row: 1, column: 'ref', message: 'is already the external id of another record' }] });
+    expect(taken).toMatchObject({ created: 0, updated: 0, failed: 1, errors: [{ row: 1, column: 'Ref', message: 'is already the external id of another record' }] });
     expect((await contactByEmail(north, 'scoped@example.com')).firstName).toBe('North');
   });
 

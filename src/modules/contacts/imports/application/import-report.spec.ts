@@ -30,7 +30,7 @@ describe('ReportBuilder', () => {
   it('reports mapped columns missing from the header on row 0', () => {
     const b = new ReportBuilder();
     b.checkHeaders(['first'], parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ First: 'firstName', Mail: 'email' }) }));
-    expect(b.report.errors).toEqual([{ row: 0, column: 'mail', message: 'is mapped but not in the file\'s header' }]);
+    expect(b.report.errors).toEqual([{ row: 0, column: 'Mail', message: 'is mapped but not in the file\'s header' }]);
     expect(b.report.failed).toBe(0);
   });
 });

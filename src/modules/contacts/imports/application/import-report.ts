@@ -1,4 +1,4 @@
-import { ImportOptions } from '../domain/import-options';
+import { columnName, ImportOptions } from '../domain/import-options';
 import { RowError } from '../domain/import-status';
 
 /** What an import did (or, dry, would do). */
@@ -87,6 +87,6 @@ export class ReportBuilder {
   checkHeaders(headers: readonly string[], opts: ImportOptions): void {
     const present = new Set(headers);
     const missing = [...opts.mapping.keys()].filter((c) => !present.has(c));
-    this.addErrors(missing.map((column) => ({ row: 0, column, message: 'is mapped but not in the file\'s header' })));
+    this.addErrors(missing.map((key) => ({ row: 0, column: columnName(opts.mapping, key), message: 'is mapped but not in the file\'s header' })));
   }
 }

@@ -37,7 +37,7 @@ export interface ImportFile {
 /** The mapping as stored: CSV header → target, as `parseImportOptions` reads it back. */
 function storedMapping(mapping: ReadonlyMap<string, Target>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [column, t] of mapping) out[column] = t.kind === 'field' ? t.field : `customFields.${t.key}${t.kind === 'currency' ? '.currency' : ''}`;
+  for (const t of mapping.values()) out[t.column] = t.kind === 'field' ? t.field : `customFields.${t.key}${t.kind === 'currency' ? '.currency' : ''}`;
   return out;
 }
 

@@ -49,18 +49,18 @@ describe('mapContactRow', () => {
     expect(contact).toBeNull();
     expect(errors).toEqual(
       expect.arrayContaining([
-        { row: 7, column: 'mail', message: '"nope" is not an email address' },
-        { row: 7, column: 'since', message: 'must be a date (YYYY-MM-DD)' },
-        { row: 7, column: 'vip', message: 'must be true or false' },
-        { row: 7, column: 'topics', message: expect.stringContaining('"chess" is not one of') },
-        { row: 7, column: 'stage', message: expect.stringContaining('must be one of') },
+        { row: 7, column: 'Mail', message: '"nope" is not an email address' },
+        { row: 7, column: 'Since', message: 'must be a date (YYYY-MM-DD)' },
+        { row: 7, column: 'VIP', message: 'must be true or false' },
+        { row: 7, column: 'Topics', message: expect.stringContaining('"chess" is not one of') },
+        { row: 7, column: 'Stage', message: expect.stringContaining('must be one of') },
       ]),
     );
   });
 
   it('refuses a row with neither name nor email', () => {
     const { errors } = mapContactRow(row({ Name: ' ', Mail: '' }), opts, defs);
-    expect(errors).toEqual([{ row: 1, column: 'name', message: 'a contact needs a first name, a last name or an email' }]);
+    expect(errors).toEqual([{ row: 1, column: 'Name', message: 'a contact needs a first name, a last name or an email' }]);
   });
 });
 
@@ -70,7 +70,7 @@ describe('mapCompanyRow', () => {
     const ok = mapCompanyRow(row({ Name: 'Acme', Web: 'https://www.Acme.example/x; acme.example', Staff: '1 200', Land: 'de' }), opts, []);
     expect(ok.company?.input).toMatchObject({ name: 'Acme', domains: ['acme.example'], employees: 1200, address: { country: 'DE' } });
     const bad = mapCompanyRow(row({ Name: 'Acme', Staff: 'many', Land: 'Germany' }), opts, []);
-    expect(bad.errors.map((e) => e.column)).toEqual(['staff', 'land']);
+    expect(bad.errors.map((e) => e.column)).toEqual(['Staff', 'Land']);
   });
 });
 
@@ -79,9 +79,9 @@ describe('external ids', () => {
     const contacts = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Ref: 'externalId', Name: 'firstName' }) });
     expect(mapContactRow(row({ Ref: ' crm-7 ', Name: 'Ada' }), contacts, []).contact).toMatchObject({ externalId: 'crm-7', data: { externalId: 'crm-7', firstName: 'Ada' } });
     expect(mapContactRow(row({ Ref: '', Name: 'Ada' }), contacts, []).contact?.externalId).toBeNull();
-    expect(mapContactRow(row({ Ref: 'x'.repeat(201), Name: 'Ada' }), contacts, []).errors).toEqual([{ row: 1, column: 'ref', message: 'must be at most 200 characters' }]);
+    expect(mapContactRow(row({ Ref: 'x'.repeat(201), Name: 'Ada' }), contacts, []).errors).toEqual([{ row: 1, column: 'Ref', message: 'must be at most 200 characters' }]);
     const companies = parseImportOptions({ entity: 'company', mapping: JSON.stringify({ Ref: 'externalId', Name: 'name', Web: 'domains' }) });
     expect(mapCompanyRow(row({ Ref: 'erp-1', Name: 'Acme', Web: '' }), companies, []).company?.input.externalId).toBe('erp-1');
-    expect(mapCompanyRow(row({ Ref: 'erp-1', Name: 'Acme', Web: 'not a domain' }), companies, []).errors).toEqual([{ row: 1, column: 'web', message: '"not a domain" is not a domain name' }]);
+    expect(mapCompanyRow(row({ Ref: 'erp-1', Name: 'Acme', Web: 'not a domain' }), companies, []).errors).toEqual([{ row: 1, column: 'Web', message: '"not a domain" is not a domain name' }]);
   });
 });

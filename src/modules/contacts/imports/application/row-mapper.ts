@@ -5,7 +5,7 @@ import { CompanyInput, DOMAIN } from '../../application/companies.service';
 import { contactData, ContactData, ContactInput } from '../../application/contact-input';
 import { LIFECYCLE_STAGES } from '../../domain/contact.types';
 import { normalizeDomain, normalizeEmail } from '../../domain/normalize';
-import { DateFormat, ImportOptions, Target } from '../domain/import-options';
+import { columnName, DateFormat, ImportOptions, Target } from '../domain/import-options';
 import { RowError } from '../domain/import-status';
 import { CsvRow } from './csv-source';
 
@@ -170,8 +170,8 @@ class RowReader {
     for (const e of errors) {
       const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
       const columns = this.fieldColumns;
-      const column = columns.get(path) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`) ?? e.field;
-      this.errors.push({ row: this.row.row, column, message: e.message });
+      const column = columns.get(path) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`);
+      this.errors.push({ row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message: e.message });
     }
   }
 }

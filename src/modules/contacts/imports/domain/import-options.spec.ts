@@ -14,7 +14,7 @@ describe('parseImportOptions', () => {
   it('matches by external id when a column feeds it, for contacts and companies', () => {
     const opts = parseImportOptions({ entity: 'company', mode: 'upsert', matchBy: 'externalId', mapping: JSON.stringify({ Id: 'externalId', Name: 'name' }), dryRun: 'false' });
     expect(opts).toMatchObject({ entity: 'company', mode: 'upsert', matchBy: 'externalId', dryRun: false });
-    expect(opts.mapping.get('id')).toEqual({ kind: 'field', field: 'externalId' });
+    expect(opts.mapping.get('id')).toEqual({ kind: 'field', field: 'externalId', column: 'Id' });
     expect(parseImportOptions({ entity: 'contact', mode: 'update', matchBy: 'externalId', mapping: '{"Ref":"externalId"}' }).matchBy).toBe('externalId');
   });
 

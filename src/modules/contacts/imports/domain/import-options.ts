@@ -22,7 +22,8 @@ const CUSTOM_TARGET = /^(?:customFields\.|cf_)(.+?)(\.currency)?$/;
 const MAX_MAPPED_COLUMNS = 200;
 
 /** Where one CSV column goes: a built-in field or a custom field's key. */
-export type Target = { kind: 'field'; field: string } | { kind: 'custom'; key: string } | { kind: 'currency'; key: string };
+/** `column`: the CSV column as the mapping spells it, the name reports give it (matching ignores case). */
+export type Target = ({ kind: 'field'; field: string } | { kind: 'custom'; key: string } | { kind: 'currency'; key: string }) & { column: string };
 
 export interface ImportOptions {
   entity: ImportEntity;
@@ -75,8 +76,8 @@ function parseMapping(raw: unknown, entity: ImportEntity | undefined, errors: Fi
     }
     const custom = CUSTOM_TARGET.exec(target);
     let parsed: Target;
-    if (custom && CUSTOM_FIELD_KEY.test(custom[1])) parsed = { kind: custom[2] ? 'currency' : 'custom', key: custom[1] };
-    else if (builtIn.includes(target)) parsed = { kind: 'field', field: target };
+    if (custom && CUSTOM_FIELD_KEY.test(custom[1])) parsed = { kind: custom[2] ? 'currency' : 'custom', key: custom[1], column: column.trim() };
+    else if (builtIn.includes(target)) parsed = { kind: 'field', field: target, column: column.trim() };
     else {
       errors.push({ field: at, message: `${JSON.stringify(target).slice(0, 60)} is not a field of ${entity ?? 'the entity'} (${builtIn.join(', ')}, customFields.<key>)` });
       continue;
@@ -127,6 +128,9 @@ export function parseImportOptions(fields: Record<string, unknown>): ImportOptio
 
 /** The CSV column (header key) feeding a built-in field, or the field's name when none does: how a row's problem is named. */
 export function columnOfField(opts: Pick<ImportOptions, 'mapping'>, field: string): string {
-  for (const [column, target] of opts.mapping) if (target.kind === 'field' && target.field === field) return column;
+  for (const target of opts.mapping.values()) if (target.kind === 'field' && target.field === field) return target.column;
   return field;
 }
+
+/** A mapped column's name as the mapping spells it (`E-Mail`), from its case-insensitive key (`e-mail`). */
+export const columnName = (mapping: ReadonlyMap<string, Target>, key: string): string => mapping.get(key)?.column ?? key;

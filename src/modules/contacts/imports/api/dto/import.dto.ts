@@ -6,7 +6,7 @@ import { ImportEntity } from '../../persistence/import.entity';
 
 export class ImportRowErrorDto {
   @ApiProperty({ description: 'Data row number, 1 = the first row after the header (0: the header itself)', example: 12 }) row: number;
-  @ApiProperty({ description: 'The CSV column (lower-case), or the field when no column feeds it', example: 'e-mail' }) column: string;
+  @ApiProperty({ description: 'The CSV column as the mapping names it (columns are matched to the header ignoring case), or the field when no column feeds it', example: 'E-Mail' }) column: string;
   @ApiProperty({ example: 'must be an email address' }) message: string;
 }
 
