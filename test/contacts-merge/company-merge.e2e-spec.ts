@@ -96,7 +96,11 @@ describe('merging companies', () => {
     const audit = await t.http().get('/api/v1/audit').query({ 'filter[resource][eq]': 'companies', 'filter[recordId][eq]': primaryId }).set(north.auth).expect(200);
     expect(audit.body.data.map((a: { action: string }) => a.action)).toContain('merge');
 
+    const events = async (topic: string) =>
+      (await t.dataSource.query(`SELECT payload FROM platform.outbox WHERE topic = $1 AND payload->>'mergeId' = $2`, [topic, res.body.id])).map((r: { payload: unknown }) => r.payload);
+    expect(await events('company.merged')).toEqual([{ mergeId: res.body.id, primaryId, duplicateIds: [dupId] }]);
     const undone = await undo(north.auth, res.body.id).expect(200);
+    expect(await events('company.merge-undone')).toEqual([{ mergeId: res.body.id, primaryId, duplicateIds: [dupId] }]);
     expect(undone.body.undoneAt).toEqual(expect.any(String));
     const back = await company(north.auth, primaryId);
     expect(back).toMatchObject({ name: 'Northwind Trading', industry: 'Retail', domains: ['northwind.example'], tags: ['vip'], employees: null, annualRevenue: null, parentCompanyId: null, customFields: {} });

@@ -53,8 +53,14 @@ describe('merging contacts', () => {
     const snapshot = await t.dataSource.query(`SELECT snapshots FROM contacts.contact_merges WHERE id = $1`, [res.body.id]);
     expect(snapshot[0].snapshots[dupId]).toMatchObject({ firstName: 'Anne', jobTitle: 'CTO' });
 
+    // Other modules hear of the merge (and later of the undo) through the outbox, ids only.
+    const events = async (topic: string) =>
+      (await t.dataSource.query(`SELECT payload FROM platform.outbox WHERE topic = $1 AND payload->>'mergeId' = $2`, [topic, res.body.id])).map((r: { payload: unknown }) => r.payload);
+    expect(await events('contact.merged')).toEqual([{ mergeId: res.body.id, primaryId, duplicateIds: [dupId] }]);
+
     const undone = await t.http().post(`/api/v1/contacts/merges/${res.body.id}/undo`).set(north.auth).expect(200);
     expect(undone.body.undoneAt).toEqual(expect.any(String));
+    expect(await events('contact.merge-undone')).toEqual([{ mergeId: res.body.id, primaryId, duplicateIds: [dupId] }]);
     const back = (await get(north.auth, primaryId).expect(200)).body;
     expect(back).toMatchObject({ firstName: 'Ann', jobTitle: null, tags: ['vip'], emails: [{ email: 'ann@alpha.example' }], phones: [] });
     expect(back.companies.map((l: { companyId: string }) => l.companyId)).toEqual([c1]);

@@ -17,6 +17,7 @@ import {
 } from '../domain/company-merge.rules';
 import { CompanyMergeEntity, CompanyMergeReceipt } from '../persistence/company-merge.entity';
 import { CompanyReferencesRepository } from '../persistence/company-references.repository';
+import { COMPANY_MERGED, COMPANY_MERGE_UNDONE } from '../../events/contacts.events';
 import { MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
 
 /**
@@ -48,6 +49,7 @@ export class CompanyMergeService extends MergeUseCase<CompanyEntity, CompanyMerg
     noun: 'company',
     resource: 'companies',
     record: CompanyMergeEntity,
+    events: { merged: COMPANY_MERGED, undone: COMPANY_MERGE_UNDONE },
     lockPrimary: (actor, id) => this.companies.lockForUpdate(actor, id),
     lockDuplicate: (actor, id) => this.companies.lockForDelete(actor, id),
     canSee: (actor, id) => this.companies.canRead(actor, id),

@@ -8,8 +8,11 @@ import { Actor } from '../../../../platform/access/actor';
 import { AuditService } from '../../../../platform/audit/audit.service';
 import { newId } from '../../../../platform/database/columns';
 import { conflict, DomainError, notFound } from '../../../../platform/errors/domain-error';
+import { EventDefinition } from '../../../../platform/queue/job-definition';
+import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { CustomFieldsService } from '../../application/custom-fields.service';
 import { CustomFieldEntity } from '../../domain/contact.types';
+import { MergeEventPayload } from '../../events/contacts.events';
 import { MergeCommand, planMerge } from '../domain/merge-plan';
 import { MergeRecord } from '../persistence/merge-record';
 
@@ -31,6 +34,8 @@ export interface MergeSubject<T extends MergeTarget, R, F extends string> {
   resource: string;
   /** The entity of the subject's merge rows. */
   record: new () => MergeRecord<R>;
+  /** Published in the merge's transaction, for other modules' own references. */
+  events: { merged: EventDefinition<MergeEventPayload>; undone: EventDefinition<MergeEventPayload> };
   /** A live record the actor may update (404 otherwise). */
   lockPrimary(actor: Actor, id: string): Promise<T>;
   /** A live record the actor may delete (404 otherwise). */
@@ -59,6 +64,7 @@ export class MergeEngine {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly cls: ClsService,
+    private readonly outbox: OutboxService,
   ) {}
 
   @Transactional()
@@ -93,6 +99,7 @@ export class MergeEngine {
       action: 'merge',
       changes: { merge: { from: null, to: { mergeId: row.id, duplicateIds: plan.duplicateIds } } },
     });
+    await this.outbox.publish(subject.events.merged, { mergeId: row.id, primaryId: plan.primaryId, duplicateIds: plan.duplicateIds });
     return this.rows(subject).findOneByOrFail({ id: row.id } as never);
   }
 
@@ -118,6 +125,7 @@ export class MergeEngine {
     await subject.unfold(actor, merge, primary);
     await repo.update({ id: merge.id } as never, { undoneAt: new Date(), undoneBy: actor.id.slice(0, 64) } as never);
     await this.audit.record({ actor, resource: subject.resource, recordId: merge.primaryId, action: 'merge_undo', changes: { merge: { from: { mergeId: merge.id }, to: null } } });
+    await this.outbox.publish(subject.events.undone, { mergeId: merge.id, primaryId: merge.primaryId, duplicateIds: merge.duplicateIds });
     return repo.findOneByOrFail({ id: merge.id } as never);
   }
 

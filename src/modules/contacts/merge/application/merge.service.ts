@@ -7,6 +7,7 @@ import { ContactEntity } from '../../persistence/contact.entity';
 import { ContactRepository } from '../../persistence/contact.repository';
 import { ChoosableField, FieldChoices, mergedInput, MergeSide, restoreInput } from '../domain/merge.rules';
 import { ContactMergeEntity, MergeReceipt } from '../persistence/contact-merge.entity';
+import { CONTACT_MERGED, CONTACT_MERGE_UNDONE } from '../../events/contacts.events';
 import { MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
 
 /**
@@ -36,6 +37,7 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
     noun: 'contact',
     resource: 'contacts',
     record: ContactMergeEntity,
+    events: { merged: CONTACT_MERGED, undone: CONTACT_MERGE_UNDONE },
     lockPrimary: (actor, id) => this.contacts.lockForUpdate(actor, id),
     lockDuplicate: (actor, id) => this.contacts.lockForDelete(actor, id),
     canSee: (actor, id) => this.contacts.canRead(actor, id),
