@@ -24,6 +24,7 @@ const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { prepare, setPasswords, crmRunner, dbUrl, withClient } = require('./dataset');
+const { IMPORT_MAPPING, writeImportCsv, peakRssMb } = require('./import-csv');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.resolve(process.env.BENCH_DIST || path.join(ROOT, 'dist'));
@@ -256,8 +257,6 @@ async function exportMeasure(api, auth, results) {
 
 // ---- import ---------------------------------------------------------------------------------
 
-const IMPORT_MAPPING = { 'First name': 'firstName', 'Last name': 'lastName', 'E-mail': 'email', Phone: 'phone', 'Job title': 'jobTitle', City: 'city', Country: 'country', Tags: 'tags' };
-
 function importForm(file, filename) {
   const form = new FormData();
   form.set('entity', 'contact');
@@ -266,40 +265,6 @@ function importForm(file, filename) {
   form.set('dryRun', 'false');
   form.set('file', file, filename);
   return form;
-}
-
-/** 1,000,000 rows another CRM could export: names with accents, new emails, phones, cities, tags. */
-async function writeImportCsv(file, rows) {
-  const first = ['Zoé', 'Jérôme', 'François', 'Hélène', 'Björn', 'Łukasz', 'María', 'João', 'Anaïs', 'Noël', 'Claire', 'Marc'];
-  const last = ['Lefèvre', 'Müller', 'García', 'Dvořák', 'Østergaard', 'Nowak', 'Dubois', "O'Brien", 'Gonçalves', 'Da Silva', 'Moreau', 'Pérez'];
-  const cities = ['Lyon', 'Lyon', 'Lyon', 'Paris', 'Grenoble', 'Genève', 'München', 'Kraków'];
-  const out = fs.createWriteStream(file);
-  const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
-  await write(`\ufeff${Object.keys(IMPORT_MAPPING).join(',')}\r\n`);
-  let chunk = '';
-  for (let i = 1; i <= rows; i++) {
-    const f = first[i % first.length];
-    const l = last[(i * 7) % last.length];
-    const email = `Import.${i}@Example-${i % 97}.org`;
-    const phone = `+3361${String(i).padStart(7, '0')}`;
-    const city = cities[(i * 13) % cities.length];
-    chunk += `${f},"${l}",${email},${phone},${i % 3 ? 'Acheteur' : ''},${city},${city === 'München' ? 'DE' : 'FR'},${i % 5 ? 'import' : 'import;vip'}\r\n`;
-    if (chunk.length > 1 << 16) {
-      await write(chunk);
-      chunk = '';
-    }
-  }
-  await write(chunk);
-  await new Promise((r, j) => out.end((e) => (e ? j(e) : r())));
-}
-
-function peakRssMb(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
+import { importSettled } from '../contacts-imports/support';
 import { asAdmin } from '../support/auth';
 
 type Auth = { Authorization: string };
@@ -10,14 +11,7 @@ describe('personal data kept by imports', () => {
   let t: TestApp;
   let admin: Auth;
 
-  const settled = async (id: string, until: string[]): Promise<Record<string, unknown>> => {
-    for (let i = 0; i < 400; i++) {
-      const res = await t.http().get(`/api/v1/imports/${id}`).set(admin).expect(200);
-      if (until.includes(res.body.status)) return res.body;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`import ${id} did not reach ${until.join('|')}`);
-  };
+  const settled = (id: string, until: string[]) => importSettled(t, admin, id, until);
 
   beforeAll(async () => {
     t = await createTestApp({ worker: true, env: { JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' } });

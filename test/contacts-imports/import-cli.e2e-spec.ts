@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/platform/ops/cli/run-cli';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
-import { databaseUrl, TEST_REDIS_URL } from '../support/env';
+import { cliEnv, CliRun, runCrm } from '../support/cli';
 
 type Auth = { Authorization: string };
-type Run = { code: number; out: string; err: string };
 
 /** `crm import`, run in-process against this file's database with the job's own run code. */
 describe('crm import (e2e)', () => {
@@ -20,22 +18,11 @@ describe('crm import (e2e)', () => {
   let mapping: string;
   let csv: string;
 
-  async function crm(argv: string[], opts: { tty?: boolean } = {}): Promise<Run> {
-    let out = '';
-    let err = '';
-    const code = await runCli(argv, { env, io: { out: (s) => (out += s), err: (s) => (err += s), errIsTTY: opts.tty ?? false } });
-    return { code, out, err };
-  }
+  const crm = (argv: string[], opts: { tty?: boolean } = {}): Promise<CliRun> => runCrm(env, argv, opts);
 
   beforeAll(async () => {
     t = await createTestApp();
-    env = {
-      DATABASE_URL: databaseUrl(t.databaseName),
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `crmtest:${t.databaseName}`,
-      LOG_LEVEL: 'silent',
-      DATA_DIR: `/tmp/crm-test/${t.databaseName}`,
-    };
+    env = cliEnv(t.databaseName);
     dir = mkdtempSync(join(tmpdir(), 'crm-import-'));
     const admin = await asAdmin(t);
     const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };

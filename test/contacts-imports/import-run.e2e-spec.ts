@@ -1,11 +1,10 @@
 import { ImportRunSettings } from '../../src/modules/contacts/imports/application/import-runner';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
+import { IMPORT_DONE, importSettled } from './support';
 
 type Auth = { Authorization: string };
 type Fields = Record<string, unknown>;
-
-const DONE = ['completed', 'failed', 'reverted'];
 
 describe('POST /api/v1/imports, real runs (e2e)', () => {
   let t: TestApp;
@@ -22,14 +21,7 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
   };
 
   /** Polls the import until it stops moving (the worker runs in this process). */
-  const settled = async (auth: Auth, id: string, until: string[] = DONE): Promise<Record<string, any>> => {
-    for (let i = 0; i < 400; i++) {
-      const res = await t.http().get(`/api/v1/imports/${id}`).set(auth).expect(200);
-      if (until.includes(res.body.status)) return res.body;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`import ${id} did not reach ${until.join('|')}`);
-  };
+  const settled = (auth: Auth, id: string, until: string[] = IMPORT_DONE) => importSettled(t, auth, id, until);
 
   const run = async (auth: Auth, csv: string, fields: Fields) => {
     const res = await upload(auth, csv, fields).expect(202);

@@ -5,6 +5,7 @@ import { createHttpApp } from '../../src/platform/http/create-app';
 import { createRootLogger } from '../../src/platform/logging/logger';
 import { createTestApp, TestApp, testConfig } from '../support/app';
 import { asAdmin } from '../support/auth';
+import { IMPORT_DONE, importSettled } from './support';
 
 /** Short locks: a job whose worker is gone is taken over by another worker half a second later. */
 const WORKER_ENV = { JOB_LOCK_MS: '500', JOB_SHUTDOWN_GRACE_MS: '50', JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' };
@@ -66,11 +67,7 @@ describe('an import whose worker dies mid-run (e2e)', () => {
     // (Transactional services find their data source through a process-wide registry: the api's
     // requests go through the newest app's, so the fresh worker starts before the api is asked again.)
     fresh = await startWorker(t);
-    let done: Record<string, unknown> = { status: 'running' };
-    for (let i = 0; i < 200 && done.status === 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      done = (await t.http().get(`/api/v1/imports/${res.body.id}`).set(admin).expect(200)).body;
-    }
+    const done = await importSettled(t, admin, res.body.id, IMPORT_DONE, 100);
     expect(done).toMatchObject({ status: 'completed', rows: 11, created: 10, updated: 1, skipped: 0, failed: 0, rowsCommitted: 11 });
     const stored = await t.dataSource.query(`SELECT primary_email, first_name FROM contacts.contacts WHERE primary_email LIKE 'crash%' ORDER BY primary_email`);
     expect(stored).toHaveLength(10);

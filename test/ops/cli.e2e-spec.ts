@@ -1,9 +1,9 @@
 import { verify } from '@node-rs/argon2';
 import { Client } from 'pg';
-import { runCli } from '../../src/platform/ops/cli/run-cli';
 import { DEMO_PASSWORD } from '../../src/platform/ops/seed/platform-demo.seeder';
 import { cloneDatabase, dropDatabase } from '../support/app';
-import { databaseUrl, TEST_REDIS_URL } from '../support/env';
+import { cliEnv, CliRun, runCrm } from '../support/cli';
+import { databaseUrl } from '../support/env';
 import { loadMigrationClasses } from '../support/migrations';
 
 /** The `crm` CLI, run in-process against a database of this file's own. */
@@ -12,12 +12,7 @@ describe('crm CLI', () => {
   let env: NodeJS.ProcessEnv;
   const migrations = loadMigrationClasses();
 
-  async function crm(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runCli(argv, { env, migrations, io: { out: (t) => (out += t), err: (t) => (err += t) } });
-    return { code, out, err };
-  }
+  const crm = (...argv: string[]): Promise<CliRun> => runCrm(env, argv, { migrations });
 
   async function query(sql: string): Promise<any[]> {
     const c = new Client({ connectionString: databaseUrl(name) });
@@ -36,13 +31,7 @@ describe('crm CLI', () => {
 
   beforeAll(async () => {
     name = await cloneDatabase();
-    env = {
-      DATABASE_URL: databaseUrl(name),
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: `crmtest:${name}`,
-      LOG_LEVEL: 'silent',
-      DATA_DIR: `/tmp/crm-test/${name}`,
-    };
+    env = cliEnv(name);
   });
   afterAll(async () => {
     await dropDatabase(name);

@@ -33,14 +33,24 @@ export class AuditService {
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
+    await this.recordMany([entry]);
+  }
+
+  /** Several entries in one statement (a change that touches many records: a merge moving links). */
+  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
     if (!this.txHost.isTransactionActive()) {
       // Outside a transaction the entry could commit without the change, or the change without it.
-      throw new Error(`audit ${entry.resource}.${entry.action}: call AuditService.record inside a @Transactional() method`);
+      throw new Error(`audit ${entries[0].resource}.${entries[0].action}: call AuditService.record inside a @Transactional() method`);
     }
+    await this.txHost.tx.insert(AuditLogEntity, entries.map((e) => this.toRow(e)) as never);
+  }
+
+  private toRow(entry: AuditEntry): Partial<AuditLogEntity> {
     const changes =
       entry.changes !== undefined ? entry.changes : entry.before !== undefined || entry.after !== undefined ? auditDiff(entry.before ?? null, entry.after ?? null, entry.policy) : null;
     const requestId = entry.actor.requestId ?? (this.cls.isActive() ? (this.cls.getId() as string | undefined) : undefined) ?? null;
-    const row: Partial<AuditLogEntity> = {
+    return {
       id: newId(),
       actorType: entry.actor.type,
       actorId: entry.actor.id.slice(0, 64),
@@ -50,7 +60,6 @@ export class AuditService {
       action: entry.action,
       changes: changes && Object.keys(changes).length ? changes : null,
     };
-    await this.txHost.tx.insert(AuditLogEntity, row as never);
   }
 
   /**

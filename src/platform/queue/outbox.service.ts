@@ -89,13 +89,23 @@ export class OutboxService {
    * Records a domain event; it fans out to every job that subscribes to it (`defineJob(..., { on: [event] })`).
    * Returns the event id (the outbox row id).
    */
-  @Transactional()
   async publish<P extends JobPayload>(event: EventDefinition<P>, payload: P): Promise<string> {
-    assertIdsOnly(payload, event.name);
-    const id = newId();
-    await this.txHost.tx.query(`INSERT INTO platform.outbox (id, topic, payload) VALUES ($1, $2, $3)`, [id, event.name, JSON.stringify(payload)]);
+    return (await this.publishMany(event, [payload]))[0];
+  }
+
+  /** One event per payload, in one statement (a change that touches many records); returns the event ids in order. */
+  @Transactional()
+  async publishMany<P extends JobPayload>(event: EventDefinition<P>, payloads: readonly P[]): Promise<string[]> {
+    if (!payloads.length) return [];
+    for (const payload of payloads) assertIdsOnly(payload, event.name);
+    const ids = payloads.map(() => newId());
+    await this.txHost.tx.query(`INSERT INTO platform.outbox (id, topic, payload) SELECT id, $2, payload FROM unnest($1::uuid[], $3::jsonb[]) AS e(id, payload)`, [
+      ids,
+      event.name,
+      payloads.map((p) => JSON.stringify(p)),
+    ]);
     await this.notify();
-    return id;
+    return ids;
   }
 
   private currentUserId(): string | null {

@@ -124,9 +124,9 @@ export class CompanyReferencesRepository {
       const companyIds = links.map((l) => l.companyId);
       const searchText = contactSearchText({ ...c, companyNames: companyIds.map((id) => nameOf.get(id)).filter((n): n is string => !!n) });
       await this.tx.createQueryBuilder().update(ContactEntity).set({ companyLinks: links, companyIds, searchText }).where('"id" = :id', { id: c.id }).execute();
-      await this.audit.record({ actor, resource: 'contacts', recordId: c.id, action: 'update', changes: { companyLinks: { from: c.companyLinks, to: links } } });
-      await this.outbox.publish(CONTACT_UPDATED, { contactId: c.id });
     }
+    await this.audit.recordMany(changed.map(({ contact: c, links }) => ({ actor, resource: 'contacts', recordId: c.id, action: 'update', changes: { companyLinks: { from: c.companyLinks, to: links } } })));
+    await this.outbox.publishMany(CONTACT_UPDATED, changed.map(({ contact: c }) => ({ contactId: c.id })));
   }
 
   private async setParent(actor: Actor, companyId: string, from: string, to: string): Promise<void> {
