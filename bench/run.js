@@ -9,7 +9,8 @@
 // time: BENCH_ROUNDS (default 3) alternating runs of BENCH_DURATION seconds (default 10, at most
 // 60) per server and endpoint, BENCH_CONNECTIONS (default 10). BENCH_DIST runs another build
 // (default ./dist); BENCH_DB, BENCH_API_PORT and BENCH_REF_PORT let two runs share a machine;
-// BENCH_API_NODE_ARGS passes flags to the api's node (`--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// BENCH_API_NODE_ARGS passes flags to the api's node (`--cpu-prof --cpu-prof-dir=/tmp/prof`);
+// BENCH_KEEP_DB=1 keeps the database afterwards, to run either server by hand.
 // Writes bench/out/results.json (BENCH_OUT) and prints a Markdown table.
 const { execFileSync, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -18,6 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
+const { cpuMeter } = require('./cpu');
 
 const ROOT = path.resolve(__dirname, '..');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -124,11 +126,13 @@ function stop(child) {
   });
 }
 
-async function load(name, url, headers, duration) {
+async function load(name, url, headers, duration, pid) {
+  const cpu = cpuMeter(pid);
   const r = await autocannon({ url, headers, connections: CONNECTIONS, duration });
+  const { serverCpuUs, machineCpuUs } = cpu.per(r.requests.total);
   if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts: the figures would mean nothing`);
-  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms`);
-  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total };
+  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU per request ${serverCpuUs} µs server / ${machineCpuUs} µs machine`);
+  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, serverCpuUs, machineCpuUs };
 }
 
 /** The run with the median rate (with an even count, the lower middle one). */
@@ -191,17 +195,17 @@ async function main() {
       try {
         await waitFor(`http://127.0.0.1:${REF_PORT}/health/ready`, 10_000);
         const endpoints = {
-          ready: { api: [`http://127.0.0.1:${API_PORT}/health/ready`, {}], reference: [`http://127.0.0.1:${REF_PORT}/health/ready`, {}] },
-          users: { api: [`http://127.0.0.1:${API_PORT}/api/v1/users?limit=50`, auth], reference: [`http://127.0.0.1:${REF_PORT}/users?limit=50`, {}] },
+          ready: { api: [`http://127.0.0.1:${API_PORT}/health/ready`, {}, api.pid], reference: [`http://127.0.0.1:${REF_PORT}/health/ready`, {}, ref.pid] },
+          users: { api: [`http://127.0.0.1:${API_PORT}/api/v1/users?limit=50`, auth, api.pid], reference: [`http://127.0.0.1:${REF_PORT}/users?limit=50`, {}, ref.pid] },
         };
         results.api = {};
         results.reference = {};
         for (const [name, sides] of Object.entries(endpoints)) {
           const runs = { api: [], reference: [] };
-          for (const side of ['api', 'reference']) await load(`${side} ${name} warm-up`, sides[side][0], sides[side][1], 2);
+          for (const side of ['api', 'reference']) await load(`${side} ${name} warm-up`, sides[side][0], sides[side][1], 2, sides[side][2]);
           for (let round = 1; round <= ROUNDS; round++) {
             for (const side of round % 2 ? ['api', 'reference'] : ['reference', 'api']) {
-              runs[side].push(await load(`${side} ${name} round ${round}`, sides[side][0], sides[side][1], DURATION));
+              runs[side].push(await load(`${side} ${name} round ${round}`, sides[side][0], sides[side][1], DURATION, sides[side][2]));
             }
           }
           for (const side of ['api', 'reference']) results[side][name] = median(runs[side]);
@@ -214,7 +218,8 @@ async function main() {
       await stop(api);
     }
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
+    // BENCH_KEEP_DB=1 keeps it, to run either server by hand afterwards (profiling).
+    if (process.env.BENCH_KEEP_DB !== '1') await admin(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => undefined);
   }
 
   const ratio = (k) => Math.round((results.api[k].rps / results.reference[k].rps) * 100) / 100;

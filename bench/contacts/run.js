@@ -25,6 +25,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 const { prepare, setPasswords, crmRunner, dbUrl, withClient } = require('./dataset');
 const { IMPORT_MAPPING, writeImportCsv, peakRssMb } = require('./import-csv');
+const { cpuMeter } = require('../cpu');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.resolve(process.env.BENCH_DIST || path.join(ROOT, 'dist'));
@@ -98,11 +99,13 @@ async function login(base, user) {
   return { authorization: `Bearer ${(await res.json()).accessToken}` };
 }
 
-async function cannon(name, url, headers, duration) {
+async function cannon(name, url, headers, duration, pid) {
+  const cpu = cpuMeter(pid);
   const r = await autocannon({ url, headers, connections: CONNECTIONS, duration });
+  const { serverCpuUs, machineCpuUs } = cpu.per(r.requests.total);
   if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts: the figures would mean nothing`);
-  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms (load ${load1()})`);
-  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, load1: load1() };
+  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU per request ${serverCpuUs} µs server / ${machineCpuUs} µs machine (load ${load1()})`);
+  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, serverCpuUs, machineCpuUs, load1: load1() };
 }
 
 /** The run with the median rate (with an even count, the lower middle one). */
@@ -114,12 +117,12 @@ function percentile(sorted, p) {
 
 /** Box and reference take turns (so that load from elsewhere falls on both), median per side. */
 async function compare(name, api, reference) {
-  for (const [side, [url, headers]] of Object.entries({ api, reference })) await cannon(`${side} ${name} warm-up`, url, headers, 2);
+  for (const [side, [url, headers, pid]] of Object.entries({ api, reference })) await cannon(`${side} ${name} warm-up`, url, headers, 2, pid);
   const runs = { api: [], reference: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const side of round % 2 ? ['api', 'reference'] : ['reference', 'api']) {
-      const [url, headers] = side === 'api' ? api : reference;
-      runs[side].push(await cannon(`${side} ${name} round ${round}`, url, headers, DURATION));
+      const [url, headers, pid] = side === 'api' ? api : reference;
+      runs[side].push(await cannon(`${side} ${name} round ${round}`, url, headers, DURATION, pid));
     }
   }
   const out = { api: median(runs.api), reference: median(runs.reference), rounds: runs };
@@ -132,7 +135,7 @@ function cursorValues(cursor) {
   return JSON.parse(Buffer.from(cursor.slice(0, cursor.indexOf('.')), 'base64url').toString('utf8')).v;
 }
 
-async function listMeasures(api, ref, auth, results) {
+async function listMeasures(api, ref, auth, results, pids) {
   const filter = `filter%5Bcity%5D%5Beq%5D=${encodeURIComponent(CITY)}&limit=${LIMIT}`;
   const first = `${api}/api/v1/contacts?${filter}`;
   const refFirst = `${ref}/contacts?city=${encodeURIComponent(CITY)}&limit=${LIMIT}`;
@@ -174,9 +177,9 @@ async function listMeasures(api, ref, auth, results) {
 
   log(`under load: ${ROUNDS} alternating rounds of ${DURATION} s per side, ${CONNECTIONS} connections`);
   results.list = {
-    first: await compare(`first page (${CITY})`, [first, auth.admin], [refFirst, {}]),
-    deep: await compare(`page ${DEEP_PAGE} (${CITY})`, [deep, auth.admin], [refDeep, {}]),
-    teamFirst: await compare(`first page (${CITY}), team-scoped user`, [first, auth.sales], [refTeam, {}]),
+    first: await compare(`first page (${CITY})`, [first, auth.admin, pids.api], [refFirst, {}, pids.ref]),
+    deep: await compare(`page ${DEEP_PAGE} (${CITY})`, [deep, auth.admin, pids.api], [refDeep, {}, pids.ref]),
+    teamFirst: await compare(`first page (${CITY}), team-scoped user`, [first, auth.sales, pids.api], [refTeam, {}, pids.ref]),
   };
 }
 
@@ -352,7 +355,7 @@ async function main() {
     await waitFor(`${base}/health/ready`, 60_000);
     await waitFor(`${refBase}/health/ready`, 10_000);
     const auth = { admin: await login(base, users.admin), sales: await login(base, users.sales) };
-    if (!SKIP.has('list')) await listMeasures(base, refBase, auth, results);
+    if (!SKIP.has('list')) await listMeasures(base, refBase, auth, results, { api: api.pid, ref: ref.pid });
     if (!SKIP.has('search')) await searchMeasure(base, auth, results);
     if (!SKIP.has('export')) {
       log(`export: GET /api/v1/contacts/export?format=csv, ${EXPORT_ROUNDS} rounds`);

@@ -38,6 +38,7 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined) @IsOptional() @Matches(URL_PG, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE: number = 10;
+  @Transform(toBool) @IsBoolean() DATABASE_PREPARED_STATEMENTS: boolean = true;
   @Transform(emptyToUndefined) @IsOptional() @Matches(URL_REDIS, { message: 'must be a redis:// URL' }) REDIS_URL?: string;
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.:-' }) REDIS_PREFIX: string = 'crm';
   @IsString() DATA_DIR: string = './data';
@@ -84,7 +85,7 @@ export interface AppConfig {
     trustProxy: boolean;
     rateLimit: { max: number; windowSeconds: number };
   };
-  database: { url?: string; poolSize: number };
+  database: { url?: string; poolSize: number; preparedStatements: boolean };
   redis: { url?: string; prefix: string };
   dataDir: string;
   timezone: string;
@@ -161,7 +162,7 @@ export function loadConfig(mode: RunMode, env: NodeJS.ProcessEnv = process.env):
       trustProxy: vars.TRUST_PROXY,
       rateLimit: { max: vars.RATE_LIMIT_MAX, windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS },
     },
-    database: { url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE },
+    database: { url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE, preparedStatements: vars.DATABASE_PREPARED_STATEMENTS },
     redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },
     dataDir: vars.DATA_DIR,
     timezone: vars.TIMEZONE,

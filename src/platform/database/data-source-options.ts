@@ -7,8 +7,9 @@ export const MIGRATIONS_GLOB = path.resolve(__dirname, '../../../migrations/*.{j
 const DIST_MIGRATIONS_GLOB = path.resolve(__dirname, '../../migrations/*.js').replace(/\\/g, '/');
 
 export function migrationsGlob(): string {
-  // In dist/ the compiled migrations sit at dist/migrations; from src/ (tests) at ./migrations.
-  return __filename.endsWith('.js') && __dirname.includes(`${path.sep}dist${path.sep}`) ? DIST_MIGRATIONS_GLOB : MIGRATIONS_GLOB;
+  // A compiled build (dist/, or wherever the build was copied) holds its migrations beside it, in
+  // <build>/migrations; from src/ (tests, ts sources) they are ./migrations.
+  return __filename.endsWith('.js') ? DIST_MIGRATIONS_GLOB : MIGRATIONS_GLOB;
 }
 
 export function dataSourceOptions(url: string, poolSize = 10, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

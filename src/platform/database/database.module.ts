@@ -8,6 +8,7 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { withoutGlobalEnhancers } from './cls';
 import { dataSourceOptions } from './data-source-options';
+import { usePreparedStatements } from './pool-query';
 
 /**
  * Postgres through TypeORM (migrations only, never synchronize) and the request/job context
@@ -19,11 +20,10 @@ import { dataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.database.url as string, config.database.poolSize),
-        autoLoadEntities: true,
-        retryAttempts: 0,
-      }),
+      useFactory: (config: AppConfig) => {
+        usePreparedStatements(config.database.preparedStatements);
+        return { ...dataSourceOptions(config.database.url as string, config.database.poolSize), autoLoadEntities: true, retryAttempts: 0 };
+      },
     }),
     // An HTTP request's context is opened by a Fastify preHandler hook (http/request-context.ts),
     // a job's by the worker, a CLI command's by the CLI: no middleware, guard or interceptor here.

@@ -85,6 +85,6 @@ export class CustomFieldsService {
 
   /** The live definitions of an entity, as the value checks and list specs need them. */
   async shapes(entity: CustomFieldEntity): Promise<CustomFieldShape[]> {
-    return (await this.definitions.live(entity)).map((d) => ({ key: d.key, type: d.type, required: d.required, options: d.options }));
+    return this.definitions.liveShapes(entity);
   }
 }

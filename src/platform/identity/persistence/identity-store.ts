@@ -149,6 +149,7 @@ export class IdentityStore {
           WHERE tm.user_id = ANY($2::uuid[])
        ) v ORDER BY kind, value COLLATE "C"`,
       [[...new Set(users.map((u) => u.roleId))], users.map((u) => u.id)],
+      { prepare: true },
     );
     const roles = new Map<string, string>();
     const teams = new Map<string, string[]>(users.map((u) => [u.id, []]));
