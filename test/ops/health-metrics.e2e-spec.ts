@@ -25,6 +25,22 @@ describe('ops: health probes and metrics', () => {
     expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up', migrations: 'up' } });
   });
 
+  it('answers GET probes (the fast path: probe-fast-path.spec.ts) with the edge headers and metrics of any route', async () => {
+    for (const path of ['/health/live', '/health/ready', '/health/ready/', '/health/ready?verbose=1']) {
+      const res = await t.http().get(path).set('Origin', 'https://app.example.com');
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-request-id']).toBeTruthy();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+    }
+    // HEAD and other methods go through the router, as on any route.
+    expect((await t.http().head('/health/ready')).status).toBe(200);
+    expect((await t.http().post('/health/ready').send({})).status).toBe(405);
+    const metrics = await t.http().get('/metrics');
+    expect(metrics.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health\/ready"[^}]*\} [1-9]/);
+  });
+
   it('is not ready while a migration is pending, and names it', async () => {
     const [last] = await t.dataSource.query(`SELECT id, timestamp, name FROM public.migrations ORDER BY id DESC LIMIT 1`);
     await t.dataSource.query(`DELETE FROM public.migrations WHERE id = $1`, [last.id]);

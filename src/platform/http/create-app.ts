@@ -10,6 +10,8 @@ import { AppConfig } from '../config/config';
 import { buildOpenApiDocument, mountDocs } from '../docs/openapi';
 import { DomainError } from '../errors/domain-error';
 import { lazyChildLoggerFactory } from '../logging/logger';
+import { HealthService } from '../ops/health.service';
+import { registerProbeFastPath } from '../ops/probe-fast-path';
 import { registerJsonBodyParser } from './json-body';
 import { notFoundHandler, RouteTable } from './not-found';
 import { clientErrorHandler, sendProblem } from './problem.filter';
@@ -117,6 +119,7 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
   });
   // After CORS, so that a 429 carries CORS headers and a browser can read it.
   await registerRateLimit(fastify, config);
+  registerProbeFastPath(fastify, () => app.get(HealthService, { strict: false }));
   mountDocs(app as unknown as INestApplication, () => buildOpenApiDocument(app as unknown as INestApplication, config.http.publicUrl));
 }
 
