@@ -1,4 +1,5 @@
 import { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { DriverUtils } from 'typeorm/driver/DriverUtils';
 
 /**
@@ -14,16 +15,51 @@ export function rowHydrator<E extends ObjectLiteral>(ds: DataSource, metadata: E
   const virtualKey = metadata.relations.some((r) => r.joinColumns.some((c) => c.isVirtual));
   if (virtualKey || metadata.embeddeds.length || metadata.afterLoadListeners.length || ds.subscribers.length || metadata.childEntityMetadatas.length) return null;
   const driver = ds.driver;
+  // Without embeddeds and virtual columns, setEntityValue is a plain property write.
   const columns = metadata.columns
     .filter((c) => !c.isVirtual)
-    .map((column) => ({ column, key: DriverUtils.buildAlias(driver, undefined, alias, column.databaseName) }));
+    .map((column) => ({
+      property: column.propertyName,
+      key: DriverUtils.buildAlias(driver, undefined, alias, column.databaseName),
+      convert: keepsDriverValue(column) ? undefined : (value: unknown) => driver.prepareHydratedValue(value, column),
+    }));
   return (raw) =>
     raw.map((row) => {
-      const entity = metadata.create(undefined, { fromDeserializer: true }) as E;
-      for (const { column, key } of columns) {
+      const entity = metadata.create(undefined, { fromDeserializer: true }) as Record<string, unknown>;
+      for (const { property, key, convert } of columns) {
         const value = row[key];
-        if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
+        if (value !== undefined) entity[property] = convert ? convert(value) : value;
       }
-      return entity;
+      return entity as E;
     });
+}
+
+/**
+ * Column types whose value the postgres driver's prepareHydratedValue changes (booleans,
+ * timestamps and dates, enums, numbers typed `Number`, the simple-* and geometric types);
+ * every other column without a transformer keeps the value pg parsed, so the call is skipped.
+ */
+const CONVERTED_TYPES = new Set<unknown>([
+  Boolean,
+  Number,
+  Date,
+  'datetime',
+  'timestamp',
+  'timestamptz',
+  'timestamp with time zone',
+  'timestamp without time zone',
+  'date',
+  'time',
+  'vector',
+  'halfvec',
+  'hstore',
+  'simple-array',
+  'simple-json',
+  'cube',
+  'enum',
+  'simple-enum',
+]);
+
+function keepsDriverValue(column: ColumnMetadata): boolean {
+  return !column.transformer && !CONVERTED_TYPES.has(column.type);
 }
