@@ -384,7 +384,7 @@ function table(r) {
   const ok = (pass) => (pass ? 'ok' : 'MISSED');
   const lines = ['| measure | box api | reference | target | |', '| --- | --- | --- | --- | --- |'];
   const cmp = (label, m) =>
-    lines.push(`| ${label} | ${m.api.rps} req/s (p99 ${m.api.p99Ms} ms) | ${m.reference.rps} req/s (p99 ${m.reference.p99Ms} ms) | ≥ ${TARGETS.ratio}x | ${m.ratio}x ${ok(m.ratio >= TARGETS.ratio)} |`);
+    lines.push(`| ${label} | ${m.api.rps} req/s (p99 ${m.api.p99Ms} ms; CPU per request ${m.api.serverCpuUs} µs server, ${m.api.machineCpuUs} µs machine) | ${m.reference.rps} req/s (p99 ${m.reference.p99Ms} ms; ${m.reference.serverCpuUs} / ${m.reference.machineCpuUs} µs) | ≥ ${TARGETS.ratio}x | ${m.ratio}x ${ok(m.ratio >= TARGETS.ratio)} |`);
   if (r.list) {
     cmp(`list, city=${CITY}, first page (admin)`, r.list.first);
     cmp(`list, city=${CITY}, page ${DEEP_PAGE} (admin)`, r.list.deep);

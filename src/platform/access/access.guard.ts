@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
+import { CacheVersionSnapshot, CLS_CACHE_VERSIONS } from '../database/cache-versions';
 import { DomainError, forbidden } from '../errors/domain-error';
 import { Actor, CLS_ACTOR, scopeOf } from './actor';
 import { IS_PUBLIC, REQUIRED_PERMISSION, RequiredPermission } from './decorators';
@@ -55,9 +56,14 @@ export class AccessGuard extends AuthGuard([BEARER_STRATEGY, API_KEY_STRATEGY]) 
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     await super.canActivate(ctx);
     const req = ctx.switchToHttp().getRequest<AuthRequest>();
-    const actor: Actor = { ...(req.user as Actor), requestId: req.id ? String(req.id) : undefined };
+    // The strategies' actor carries the cache versions its statement read (identity's ActorLoader).
+    const { cacheVersions, ...loaded } = req.user as Actor & { cacheVersions?: CacheVersionSnapshot };
+    const actor: Actor = { ...loaded, requestId: req.id ? String(req.id) : undefined };
     req.actor = actor;
-    if (this.cls.isActive()) this.cls.set(CLS_ACTOR, actor);
+    if (this.cls.isActive()) {
+      this.cls.set(CLS_ACTOR, actor);
+      this.cls.set(CLS_CACHE_VERSIONS, cacheVersions);
+    }
     const required = this.reflector.getAllAndOverride<RequiredPermission | undefined>(REQUIRED_PERMISSION, targets);
     if (required && scopeOf(actor, required.resource, required.action) === 'none') {
       throw forbidden(`Your role may not ${required.action} ${required.resource}.`);

@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { withoutGlobalEnhancers } from './cls';
 import { dataSourceOptions } from './data-source-options';
 import { usePreparedStatements } from './pool-query';
+import { CacheVersions } from './cache-versions';
 
 /**
  * Postgres through TypeORM (migrations only, never synchronize) and the request/job context
@@ -40,5 +41,7 @@ import { usePreparedStatements } from './pool-query';
       }),
     ),
   ],
+  providers: [CacheVersions],
+  exports: [CacheVersions],
 })
 export class DatabaseModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
 import { Actor } from '../../../platform/access/actor';
 import { CustomFieldShape } from '../../../platform/custom-fields/custom-field-types';
+import { CacheVersions, VersionedCache } from '../../../platform/database/cache-versions';
 import { conflict, invalid } from '../../../platform/errors/domain-error';
 import { ListQuery, Page } from '../../../platform/query/list-query';
 import { WriteOptions } from '../../../platform/records/scoped-repository';
@@ -41,7 +42,15 @@ function checkOptions(type: string, options: string[] | undefined, creating: boo
  */
 @Injectable()
 export class CustomFieldsService {
-  constructor(private readonly definitions: CustomFieldRepository) {}
+  /** Shapes by entity, as current as the request's `custom-fields` cache version (bumped by a trigger on every write). */
+  private readonly shapeCache: VersionedCache<CustomFieldEntity, CustomFieldShape[]>;
+
+  constructor(
+    private readonly definitions: CustomFieldRepository,
+    cacheVersions: CacheVersions,
+  ) {
+    this.shapeCache = cacheVersions.cache('custom-fields');
+  }
 
   list(actor: Actor, query: ListQuery): Promise<Page<CustomFieldDefinitionEntity>> {
     return this.definitions.list(actor, query);
@@ -83,8 +92,13 @@ export class CustomFieldsService {
     return this.definitions.restore(actor, id, opts);
   }
 
-  /** The live definitions of an entity, as the value checks and list specs need them. */
+  /**
+   * The live definitions of an entity, as the value checks, list specs and responses need them:
+   * every contacts and companies request asks, so a request reuses what an earlier one read
+   * unless a definition changed since (platform/database/cache-versions.ts). Callers must not
+   * modify the array.
+   */
   async shapes(entity: CustomFieldEntity): Promise<CustomFieldShape[]> {
-    return this.definitions.liveShapes(entity);
+    return this.shapeCache.get(entity, async () => (await this.definitions.liveShapes(entity)).map((d) => Object.freeze({ ...d, options: Object.freeze([...d.options]) })));
   }
 }

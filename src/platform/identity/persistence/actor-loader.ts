@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, Permissions } from '../../access/actor';
+import type { CacheVersionSnapshot } from '../../database/cache-versions';
 import { poolQuery } from '../../database/pool-query';
 
 export const ADMIN_ROLE = 'admin';
@@ -13,15 +14,25 @@ interface ActorRow {
   built_in: boolean;
   permissions: Permissions;
   team_ids: string[];
+  cache_versions: CacheVersionSnapshot | null;
   last_used_at?: Date | null;
 }
 
 export interface ApiKeyActor {
-  actor: Actor;
+  actor: LoadedActor;
   lastUsedAt: Date | null;
 }
 
-const toActor = (type: 'user' | 'apiKey', row: ActorRow): Actor => ({
+/**
+ * The caller, and the counters of platform.cache_versions as this same statement read them (the
+ * guard puts them in the request context: platform/database/cache-versions.ts).
+ */
+export type LoadedActor = Actor & { cacheVersions?: CacheVersionSnapshot };
+
+/** Every cache version, read in the actor's statement: one more index-only read, no round trip. */
+const CACHE_VERSIONS_SQL = `(SELECT COALESCE(json_object_agg(v.name, v.version::text), '{}'::json) FROM platform.cache_versions v) AS cache_versions`;
+
+const toActor = (type: 'user' | 'apiKey', row: ActorRow): LoadedActor => ({
   type,
   id: row.id,
   userId: row.user_id,
@@ -30,6 +41,7 @@ const toActor = (type: 'user' | 'apiKey', row: ActorRow): Actor => ({
   isAdmin: row.built_in && row.role_name === ADMIN_ROLE,
   teamIds: row.team_ids ?? [],
   permissions: row.permissions ?? {},
+  cacheVersions: row.cache_versions ?? {},
 });
 
 /**
@@ -49,12 +61,13 @@ export class ActorLoader {
   }
 
   /** The actor of an active, not deleted user; null otherwise. */
-  async forUser(userId: string): Promise<Actor | null> {
+  async forUser(userId: string): Promise<LoadedActor | null> {
     const rows = await this.rows<ActorRow>(
       `SELECT u.id, u.id AS user_id, r.id AS role_id, r.name AS role_name, r.built_in, r.permissions,
               COALESCE(ARRAY(SELECT tm.team_id FROM platform.team_members tm
                                JOIN platform.teams t ON t.id = tm.team_id AND t.deleted_at IS NULL
-                              WHERE tm.user_id = u.id ORDER BY tm.team_id), '{}') AS team_ids
+                              WHERE tm.user_id = u.id ORDER BY tm.team_id), '{}') AS team_ids,
+              ${CACHE_VERSIONS_SQL}
          FROM platform.users u
          JOIN platform.roles r ON r.id = u.role_id
         WHERE u.id = $1 AND u.status = 'active' AND u.deleted_at IS NULL`,
@@ -72,7 +85,8 @@ export class ActorLoader {
       `SELECT k.id, k.created_by AS user_id, r.id AS role_id, r.name AS role_name, r.built_in, r.permissions, k.last_used_at,
               COALESCE(ARRAY(SELECT tm.team_id FROM platform.team_members tm
                                JOIN platform.teams t ON t.id = tm.team_id AND t.deleted_at IS NULL
-                              WHERE tm.user_id = k.created_by ORDER BY tm.team_id), '{}') AS team_ids
+                              WHERE tm.user_id = k.created_by ORDER BY tm.team_id), '{}') AS team_ids,
+              ${CACHE_VERSIONS_SQL}
          FROM platform.api_keys k
          JOIN platform.roles r ON r.id = k.role_id
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`,
