@@ -64,6 +64,18 @@ describe('poolQuery: frequent reads straight from the pool, optionally prepared'
     });
   });
 
+  it('prepares afresh when a schema change altered what a prepared statement returns (a migration under a running process)', async () => {
+    await ds.query(`CREATE TABLE public.pq_altered (id int PRIMARY KEY, n int)`);
+    await ds.query(`INSERT INTO public.pq_altered VALUES (1, 7)`);
+    const sql = 'SELECT * FROM public.pq_altered WHERE id = $1';
+    expect(await poolQuery(ds, sql, [1], { prepare: true })).toEqual([{ id: 1, n: 7 }]);
+    const before = preparedStatementName(sql);
+    await ds.query(`ALTER TABLE public.pq_altered ALTER COLUMN n TYPE text`);
+    expect(await poolQuery(ds, sql, [1], { prepare: true })).toEqual([{ id: 1, n: '7' }]);
+    expect(preparedStatementName(sql)).not.toBe(before);
+    expect(await poolQuery(ds, sql, [1], { prepare: true })).toEqual([{ id: 1, n: '7' }]);
+  });
+
   it('prepares nothing when DATABASE_PREPARED_STATEMENTS is off (a pooler in transaction mode)', async () => {
     usePreparedStatements(false);
     const sql = 'SELECT $1::text AS off';
@@ -77,6 +89,7 @@ describe('poolQuery: frequent reads straight from the pool, optionally prepared'
     const names = Array.from({ length: 600 }, (_, i) => preparedStatementName(`SELECT ${i} AS cap`));
     expect(names.filter((n) => n === undefined).length).toBeGreaterThan(0);
     // Texts named before the cap keep their names.
-    expect(preparedStatementName('SELECT 1 AS a')).toMatch(/^crm_/);
+    expect(names[0]).toMatch(/^crm_/);
+    expect(preparedStatementName('SELECT 0 AS cap')).toBe(names[0]);
   });
 });

@@ -25,6 +25,8 @@ export interface PoolQueryOptions {
 const MAX_PREPARED = 500;
 const statementNames = new Map<string, string>();
 let preparedStatements = true;
+/** Part of every name: bumped when a schema change made the prepared statements' result types stale. */
+let generation = 0;
 
 /** DATABASE_PREPARED_STATEMENTS: off behind a pooler that cannot keep a session's prepared statements. */
 export function usePreparedStatements(enabled: boolean): void {
@@ -36,7 +38,7 @@ export function preparedStatementName(sql: string): string | undefined {
   if (!preparedStatements) return undefined;
   let name = statementNames.get(sql);
   if (name === undefined && statementNames.size < MAX_PREPARED) {
-    name = `crm_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    name = `crm_${createHash('sha256').update(`${generation}\n${sql}`).digest('hex').slice(0, 32)}`;
     statementNames.set(sql, name);
   }
   return name;
@@ -49,7 +51,11 @@ export function preparedStatementName(sql: string): string | undefined {
  * runner) it runs there, as manager.query would. Errors are QueryFailedError either way, so they
  * map to the same problems (503 when Postgres is gone, the SQLSTATE mappings).
  */
-export async function poolQuery<R>(on: EntityManager | DataSource, sql: string, params: unknown[] = [], options: PoolQueryOptions = {}): Promise<R[]> {
+export function poolQuery<R>(on: EntityManager | DataSource, sql: string, params: unknown[] = [], options: PoolQueryOptions = {}): Promise<R[]> {
+  return run<R>(on, sql, params, options, false);
+}
+
+async function run<R>(on: EntityManager | DataSource, sql: string, params: unknown[], options: PoolQueryOptions, retried: boolean): Promise<R[]> {
   const manager = on instanceof DataSource ? on.manager : on;
   const pool = manager.queryRunner ? undefined : (manager.connection.driver as unknown as { master?: Pool }).master;
   if (!pool || typeof pool.query !== 'function') return manager.query<R[]>(sql, params);
@@ -57,6 +63,21 @@ export async function poolQuery<R>(on: EntityManager | DataSource, sql: string, 
   try {
     return (await (name ? pool.query({ name, text: sql, values: params }) : pool.query(sql, params))).rows as R[];
   } catch (err) {
+    if (name && !retried && isStalePreparedStatement(err)) {
+      // A migration changed what a statement returns (a column's type, `*` over an altered
+      // table) under a running process: Postgres refuses that prepared statement from now on, on
+      // every connection that holds it. Every text gets a new name (prepared afresh when next
+      // used) and this query runs again.
+      generation++;
+      statementNames.clear();
+      return run<R>(on, sql, params, options, true);
+    }
     throw new QueryFailedError(sql, params, err as Error);
   }
+}
+
+/** SQLSTATE 0A000 "cached plan must not change result type". */
+function isStalePreparedStatement(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
 }
