@@ -12,14 +12,13 @@
 // BENCH_API_NODE_ARGS passes flags to the api's node (`--cpu-prof --cpu-prof-dir=/tmp/prof`);
 // BENCH_KEEP_DB=1 keeps the database afterwards, to run either server by hand.
 // Writes bench/out/results.json (BENCH_OUT) and prints a Markdown table.
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
 const { Client } = require('pg');
-const { cpuMeter } = require('./cpu');
+const { sleep, log, start, stop, waitFor, loadRound, median } = require('./harness');
 
 const ROOT = path.resolve(__dirname, '..');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -36,8 +35,6 @@ const OUT = path.resolve(process.env.BENCH_OUT || path.join(__dirname, 'out/resu
 const ADMIN = { email: 'bench-admin@example.com', password: `Bench-${randomBytes(12).toString('base64url')}` };
 const TARGETS = { idleRssMb: 150, readyMs: 3000, ratio: 0.6 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (msg) => process.stderr.write(`${msg}\n`);
 
 function dbUrl(name) {
   const u = new URL(ADMIN_URL);
@@ -93,52 +90,7 @@ function rssMb(pid) {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-async function waitFor(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(10);
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
-}
-
-function start(script, args, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('exit', (code) => {
-    if (code && code !== 0) log(`${path.basename(script)} exited with ${code}:\n${stderr}`);
-  });
-  return child;
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-async function load(name, url, headers, duration, pid) {
-  const cpu = cpuMeter(pid);
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration });
-  const { serverCpuUs, machineCpuUs } = cpu.per(r.requests.total);
-  if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts: the figures would mean nothing`);
-  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU per request ${serverCpuUs} µs server / ${machineCpuUs} µs machine`);
-  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, serverCpuUs, machineCpuUs };
-}
-
-/** The run with the median rate (with an even count, the lower middle one). */
-function median(runs) {
-  return [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)];
-}
+const load = (name, url, headers, duration, pid) => loadRound(name, { url, headers, duration, connections: CONNECTIONS, pid });
 
 async function main() {
   if (!/^[a-z_][a-z0-9_]*$/.test(DB_NAME)) throw new Error(`BENCH_DB must be a plain database name, not ${DB_NAME}`);

@@ -17,15 +17,13 @@
 // (1,000,000), BENCH_COMPANIES (100,000), BENCH_SEARCHES (300), BENCH_EXPORT_ROUNDS (3), BENCH_IMPORT_ROWS (1,000,000),
 // BENCH_SKIP (comma-separated: list, search, export, import), BENCH_DEEP_PAGE (10,000).
 // Writes bench/out/contacts.json and prints a Markdown table.
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
 const { prepare, setPasswords, crmRunner, dbUrl, withClient } = require('./dataset');
 const { IMPORT_MAPPING, writeImportCsv, peakRssMb } = require('./import-csv');
-const { cpuMeter } = require('../cpu');
+const { sleep, log, load1, start, stop, waitFor, loadRound, median } = require('../harness');
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.resolve(process.env.BENCH_DIST || path.join(ROOT, 'dist'));
@@ -49,42 +47,7 @@ const LIMIT = 50;
 const DEEP_PAGE = Number(process.env.BENCH_DEEP_PAGE || 10_000);
 const TARGETS = { ratio: 0.6, searchP95Ms: 50, exportRowsPerS: 100_000, importRowsPerS: 40_000, importRssMb: 300 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
 const loads = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
-
-function start(script, args, env) {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20_000)));
-  child.on('exit', (code) => {
-    if (code && code !== 0) log(`${path.basename(script)} ${args.join(' ')} exited with ${code}:\n${stderr}`);
-  });
-  return child;
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-async function waitFor(url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(50);
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
-}
 
 async function getJson(url, headers) {
   const res = await fetch(url, { headers });
@@ -99,17 +62,7 @@ async function login(base, user) {
   return { authorization: `Bearer ${(await res.json()).accessToken}` };
 }
 
-async function cannon(name, url, headers, duration, pid) {
-  const cpu = cpuMeter(pid);
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration });
-  const { serverCpuUs, machineCpuUs } = cpu.per(r.requests.total);
-  if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts: the figures would mean nothing`);
-  log(`  ${name}: ${Math.round(r.requests.average)} req/s, p99 ${r.latency.p99} ms, CPU per request ${serverCpuUs} µs server / ${machineCpuUs} µs machine (load ${load1()})`);
-  return { rps: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, requests: r.requests.total, serverCpuUs, machineCpuUs, load1: load1() };
-}
-
-/** The run with the median rate (with an even count, the lower middle one). */
-const median = (runs, key = 'rps') => [...runs].sort((a, b) => a[key] - b[key])[Math.floor((runs.length - 1) / 2)];
+const cannon = (name, url, headers, duration, pid) => loadRound(name, { url, headers, duration, connections: CONNECTIONS, pid });
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, SeededUser, TEAM_SCOPE } from '../support/auth';
 
 export type Auth = { Authorization: string };
 
@@ -31,12 +31,11 @@ export async function createCompany(t: TestApp, auth: Auth, extra: Record<string
 /** A role whose reach over contacts, companies and activities is the caller's team (two teams never see each other). */
 export async function ensureTeamRole(t: TestApp): Promise<string> {
   const admin = await asAdmin(t);
-  const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
   const res = await t
     .http()
     .post('/api/v1/roles')
     .set(admin)
-    .send({ name: 'team-rep', permissions: { contacts: team, companies: team, activities: team, deals: { read: 'team' }, users: { read: 'team' } } });
+    .send({ name: 'team-rep', permissions: { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, activities: TEAM_SCOPE, deals: { read: 'team' }, users: { read: 'team' } } });
   if (res.status !== 201 && res.status !== 409) throw new Error(`creating the role failed: ${res.status} ${JSON.stringify(res.body)}`);
   return 'team-rep';
 }

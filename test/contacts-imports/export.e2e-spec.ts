@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
 
 type Auth = { Authorization: string };
 
@@ -21,13 +21,7 @@ describe('contacts and companies CSV export (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t
-      .http()
-      .post('/api/v1/roles')
-      .set(admin)
-      .send({ name: 'export-rep', permissions: { contacts: team, companies: team, 'custom-fields': { read: 'all' } } })
-      .expect(201);
+    await createRole(t, 'export-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, 'custom-fields': { read: 'all' } });
     north = await loginAs(t, await seedUser(t, { role: 'export-rep', teams: ['North'] }));
     south = await loginAs(t, await seedUser(t, { role: 'export-rep', teams: ['South'] }));
     await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'score', label: 'Score', type: 'number' }).expect(201);

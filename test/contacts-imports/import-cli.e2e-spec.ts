@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, SeededUser, createRole, TEAM_SCOPE } from '../support/auth';
 import { cliEnv, CliRun, runCrm } from '../support/cli';
 
 type Auth = { Authorization: string };
@@ -25,8 +25,7 @@ describe('crm import (e2e)', () => {
     env = cliEnv(t.databaseName);
     dir = mkdtempSync(join(tmpdir(), 'crm-import-'));
     const admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t.http().post('/api/v1/roles').set(admin).send({ name: 'cli-importer', permissions: { contacts: team, imports: team } }).expect(201);
+    await createRole(t, 'cli-importer', { contacts: TEAM_SCOPE, imports: TEAM_SCOPE });
     north = await seedUser(t, { role: 'cli-importer', teams: ['North'] });
     northAuth = await loginAs(t, north);
     await t.http().post('/api/v1/roles').set(admin).send({ name: 'cli-reader', permissions: { contacts: { read: 'all' }, imports: { create: 'own', read: 'own' } } }).expect(201);

@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
 
 type Auth = { Authorization: string };
 
@@ -21,13 +21,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t
-      .http()
-      .post('/api/v1/roles')
-      .set(admin)
-      .send({ name: 'import-rep', permissions: { contacts: team, companies: team, imports: team, 'custom-fields': { read: 'all' } } })
-      .expect(201);
+    await createRole(t, 'import-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, imports: TEAM_SCOPE, 'custom-fields': { read: 'all' } });
     north = await loginAs(t, await seedUser(t, { role: 'import-rep', teams: ['North'] }));
     south = await loginAs(t, await seedUser(t, { role: 'import-rep', teams: ['South'] }));
     await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'since', label: 'Since', type: 'date' }).expect(201);

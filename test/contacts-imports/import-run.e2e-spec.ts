@@ -1,6 +1,6 @@
 import { ImportRunSettings } from '../../src/modules/contacts/imports/application/import-runner';
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, SeededUser, createRole, TEAM_SCOPE } from '../support/auth';
 import { IMPORT_DONE, importSettled } from './support';
 
 type Auth = { Authorization: string };
@@ -37,13 +37,7 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
     t = await createTestApp({ worker: true, env: { JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' } });
     settings = t.app.get(ImportRunSettings, { strict: false });
     admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t
-      .http()
-      .post('/api/v1/roles')
-      .set(admin)
-      .send({ name: 'import-rep', permissions: { contacts: team, companies: team, imports: team, jobs: { read: 'own' }, 'custom-fields': { read: 'all' } } })
-      .expect(201);
+    await createRole(t, 'import-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, imports: TEAM_SCOPE, jobs: { read: 'own' }, 'custom-fields': { read: 'all' } });
     northUser = await seedUser(t, { role: 'import-rep', teams: ['North'] });
     north = await loginAs(t, northUser);
     south = await loginAs(t, await seedUser(t, { role: 'import-rep', teams: ['South'] }));

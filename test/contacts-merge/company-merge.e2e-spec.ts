@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CompanyMergeEntity } from '../../src/modules/contacts/merge/persistence/company-merge.entity';
 import { TestApp } from '../support/app';
 import { Auth, createCompany, createContact, TeamMember } from '../contacts-activities/support';
-import { expectNoDrift, twoTeams } from './support';
+import { expectNoDrift } from '../support/migrations';
+import { twoTeams } from './support';
 
 type Link = { companyId: string; role: string | null };
 

@@ -1,7 +1,8 @@
 import { ContactMergeEntity } from '../../src/modules/contacts/merge/persistence/contact-merge.entity';
 import { TestApp } from '../support/app';
 import { Auth, createCompany, createContact, TeamMember } from '../contacts-activities/support';
-import { expectNoDrift, twoTeams } from './support';
+import { expectNoDrift } from '../support/migrations';
+import { twoTeams } from './support';
 
 describe('merging contacts', () => {
   jest.setTimeout(60_000);

@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
 
 type Auth = { Authorization: string };
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((x) => x.id).sort();
@@ -15,13 +15,7 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t
-      .http()
-      .post('/api/v1/roles')
-      .set(admin)
-      .send({ name: 'team-rep', permissions: { contacts: team, companies: team, tags: { read: 'all' }, 'custom-fields': { read: 'all' } } })
-      .expect(201);
+    await createRole(t, 'team-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, tags: { read: 'all' }, 'custom-fields': { read: 'all' } });
     north = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['North'] }));
     south = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['South'] }));
 

@@ -62,7 +62,7 @@ describe('custom field definitions: cached per process, never stale', () => {
     await t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'Bo', customFields: { level: 'c' } }).expect(201);
   });
 
-  it('reads the database outside a request and inside a transaction (no version to trust there)', async () => {
+  it('has no version to trust outside a request (jobs, the CLI): there the definitions are read from the database', async () => {
     const versions = t.app.get(CacheVersions);
     expect(versions.current('custom-fields')).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../support/app';
-import { asAdmin, loginAs, seedUser, SeededUser } from '../support/auth';
+import { asAdmin, loginAs, seedUser, SeededUser, createRole, TEAM_SCOPE } from '../support/auth';
 import { cliEnv, CliRun, runCrm } from '../support/cli';
 
 type Auth = { Authorization: string };
@@ -28,8 +28,7 @@ describe('crm CLI: module commands', () => {
     env = cliEnv(t.databaseName);
     dir = mkdtempSync(join(tmpdir(), 'crm-export-'));
     admin = await asAdmin(t);
-    const team = { read: 'team', create: 'team', update: 'team', delete: 'team' };
-    await t.http().post('/api/v1/roles').set(admin).send({ name: 'cli-rep', permissions: { contacts: team, companies: team } }).expect(201);
+    await createRole(t, 'cli-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE });
     await t.http().post('/api/v1/roles').set(admin).send({ name: 'cli-companies-only', permissions: { companies: { read: 'all' } } }).expect(201);
     north = await seedUser(t, { role: 'cli-rep', teams: ['North'] });
     south = await seedUser(t, { role: 'cli-rep', teams: ['South'] });

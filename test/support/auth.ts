@@ -63,3 +63,13 @@ export function asAdmin(t: TestApp): Promise<{ Authorization: string }> {
   }
   return auth;
 }
+
+/** Every action of a resource scoped to the caller's teams, for a custom role's permissions. */
+export const TEAM_SCOPE = { read: 'team', create: 'team', update: 'team', delete: 'team' } as const;
+
+/** Creates a custom role through POST /api/v1/roles, as this app's admin; returns its name. */
+export async function createRole(t: TestApp, name: string, permissions: Record<string, Record<string, string>>): Promise<string> {
+  const res = await t.http().post('/api/v1/roles').set(await asAdmin(t)).send({ name, permissions });
+  if (res.status !== 201) throw new Error(`creating the role ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return name;
+}

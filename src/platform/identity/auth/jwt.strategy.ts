@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Actor } from '../../access/actor';
 import { BEARER_STRATEGY } from '../../access/access.guard';
 import { AccessTokenClaims, AccessTokens, JWT_AUDIENCE, JWT_ISSUER } from '../application/access-tokens';
-import { ActorLoader } from '../persistence/actor-loader';
+import { ActorLoader, LoadedActor } from '../persistence/actor-loader';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,8 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
     });
   }
 
-  async validate(claims: Partial<AccessTokenClaims>): Promise<Actor | false> {
+  async validate(claims: Partial<AccessTokenClaims>): Promise<LoadedActor | false> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
-    return (await this.actors.forUser(claims.sub)) ?? false;
+    return (await this.actors.forUserRequest(claims.sub)) ?? false;
   }
 }

@@ -60,8 +60,16 @@ export class ActorLoader {
     return poolQuery<R>(this.dataSource, sql, params, { prepare: true });
   }
 
-  /** The actor of an active, not deleted user; null otherwise. */
-  async forUser(userId: string): Promise<LoadedActor | null> {
+  /** The actor of an active, not deleted user (jobs, the CLI, sessions); null otherwise. */
+  async forUser(userId: string): Promise<Actor | null> {
+    const loaded = await this.forUserRequest(userId);
+    if (!loaded) return null;
+    const { cacheVersions: _versions, ...actor } = loaded;
+    return actor;
+  }
+
+  /** forUser, with the cache versions the same statement read: for authenticating a request. */
+  async forUserRequest(userId: string): Promise<LoadedActor | null> {
     const rows = await this.rows<ActorRow>(
       `SELECT u.id, u.id AS user_id, r.id AS role_id, r.name AS role_name, r.built_in, r.permissions,
               COALESCE(ARRAY(SELECT tm.team_id FROM platform.team_members tm
