@@ -52,14 +52,14 @@ describe('crm import (e2e)', () => {
   it('checks a file with --dry-run and writes nothing', async () => {
     const r = await crm(['import', 'contacts', csv, '--mapping', mapping, '--mode', 'upsert', '--match-by', 'email', '--dry-run', '--as', north.email]);
     expect(r.code).toBe(0);
-    expect(r.out).toBe('Dry run: would create 1, update 1, skip 0, 1 failed, of 3 rows.\n  row 3, E-Mail: "kaputt" is not an email address\n');
+    expect(r.out).toBe('Dry run: would create 1, update 1, skip 0, 1 failed, of 3 rows.\n  row 3, E-Mail: is not an email address\n');
     expect(Number((await t.dataSource.query(`SELECT count(*) AS n FROM contacts.imports`))[0].n)).toBe(0);
   });
 
   it('imports as --as with a progress bar on a terminal, and the import is the user\'s (revertible through the API)', async () => {
     const r = await crm(['import', 'contacts', csv, '--mapping', mapping, '--mode', 'upsert', '--match-by', 'email', '--as', north.email], { tty: true });
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Import [0-9a-f-]{36}\nCreated 1, updated 1, skipped 0, 1 failed, of 3 rows\.\n {2}row 3, E-Mail: "kaputt" is not an email address\n$/);
+    expect(r.out).toMatch(/^Import [0-9a-f-]{36}\nCreated 1, updated 1, skipped 0, 1 failed, of 3 rows\.\n {2}row 3, E-Mail: is not an email address\n$/);
     const frames = r.err.split('\r\u001b[2K');
     expect(frames[frames.length - 1]).toMatch(/^\[█{24}\] 3 \/ 3 rows {2}100% {2}[\d,]+ rows\/s\n$/);
     const id = /^Import ([0-9a-f-]{36})/.exec(r.out)?.[1];

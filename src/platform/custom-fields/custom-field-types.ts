@@ -71,8 +71,9 @@ export function checkCustomValue(def: CustomFieldShape, value: unknown): CheckRe
       return { ok: true, value };
     case 'multiselect': {
       if (!Array.isArray(value)) return fail('must be an array');
-      const bad = value.find((v) => typeof v !== 'string' || !def.options.includes(v));
-      if (bad !== undefined) return fail(`${JSON.stringify(bad)?.slice(0, 60)} is not one of ${def.options.join(', ')}`);
+      // By position, not by value: what was typed may be personal data (import reports keep messages).
+      const bad = value.findIndex((v) => typeof v !== 'string' || !def.options.includes(v));
+      if (bad !== -1) return fail(`item ${bad + 1} is not one of ${def.options.join(', ')}`);
       return { ok: true, value: [...new Set(value as string[])] };
     }
     case 'url': {

@@ -45,17 +45,24 @@ describe('mapContactRow', () => {
   });
 
   it('names every problem by its CSV column', () => {
-    const { contact, errors } = mapContactRow(row({ Name: '', Mail: 'nope', Since: '30.02.2020', VIP: 'maybe', Topics: 'chess', Stage: 'boss' }, 7), opts, defs);
+    const { contact, errors } = mapContactRow(row({ Name: '', Mail: 'nope', More: 'ok@example.com; nein', Since: '30.02.2020', VIP: 'maybe', Topics: 'golf|chess', Stage: 'boss' }, 7), opts, defs);
     expect(contact).toBeNull();
     expect(errors).toEqual(
       expect.arrayContaining([
-        { row: 7, column: 'Mail', message: '"nope" is not an email address' },
+        { row: 7, column: 'Mail', message: 'is not an email address' },
+        { row: 7, column: 'More', message: 'entry 2 is not an email address' },
         { row: 7, column: 'Since', message: 'must be a date (YYYY-MM-DD)' },
         { row: 7, column: 'VIP', message: 'must be true or false' },
-        { row: 7, column: 'Topics', message: expect.stringContaining('"chess" is not one of') },
+        { row: 7, column: 'Topics', message: expect.stringContaining('item 2 is not one of') },
         { row: 7, column: 'Stage', message: expect.stringContaining('must be one of') },
       ]),
     );
+  });
+
+  it('never quotes a cell in a message (reports outlive an erasure)', () => {
+    const { errors } = mapContactRow(row({ Name: 'Ada', Mail: 'ada.lovelace-at-home', Topics: 'Lovelace' }), opts, defs);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(JSON.stringify(errors)).not.toMatch(/lovelace/i);
   });
 
   it('refuses a row with neither name nor email', () => {

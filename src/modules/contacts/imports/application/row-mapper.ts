@@ -186,10 +186,15 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   const emails = emailCells.map(([, e]) => e);
   const phones = [...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '')];
   const seen = new Set<string>();
-  for (const [field, email] of emailCells) {
-    // The rule of the request DTO of POST /contacts.
-    if (!isEmail(email)) r.report([{ field, message: `${JSON.stringify(email.slice(0, 80))} is not an email address` }]);
-  }
+  // The rule of the request DTO of POST /contacts. The message never quotes the cell: the report
+  // outlives the person's erasure (a failed row is linked to no contact), so it names the
+  // column and the position in a list, not the address.
+  const listed = emailCells.filter(([field]) => field === 'emails').length;
+  emailCells.forEach(([field, email], i) => {
+    if (isEmail(email)) return;
+    const position = field === 'emails' && listed > 1 ? `entry ${i - (emailCells.length - listed) + 1} ` : '';
+    r.report([{ field, message: `${position}is not an email address` }]);
+  });
   const uniqueEmails = emails.filter((e) => {
     const key = normalizeEmail(e);
     if (seen.has(key)) return false;
