@@ -1,6 +1,6 @@
 import { ObjectLiteral } from 'typeorm';
 import { ContactEntity } from '../../src/modules/contacts/persistence/contact.entity';
-import { rowHydrator } from '../../src/platform/records/hydrate';
+import { rowHydrator, tableSelect } from '../../src/platform/records/hydrate';
 import { createTestApp, TestApp } from '../support/app';
 import { THINGS_DDL, ThingEntity, ThingsTestModule } from './things.fixture';
 
@@ -54,5 +54,20 @@ describe('rowHydrator: raw page rows to entities', () => {
     const raw = await t.dataSource.manager.createQueryBuilder(ThingEntity, 'r').select(['r.id', 'r.name']).where('r.name IS NOT NULL').getRawMany();
     const [thing] = rowHydrator<ThingEntity>(t.dataSource, t.dataSource.getMetadata(ThingEntity), 'r')!(raw);
     expect(thing).toEqual(Object.assign(new ThingEntity(), { id: '0193b6b2-0000-7000-8000-000000000001', name: 'Zoë' }));
+  });
+
+  it('tableSelect reads the columns and aliases that TypeORM reads, all or all but the omitted', async () => {
+    for (const entity of [ThingEntity, ContactEntity] as (new () => ObjectLiteral)[]) {
+      const parts = tableSelect(t.dataSource, t.dataSource.getMetadata(entity), 'r');
+      if (!parts) throw new Error(`no table select for ${entity.name}`);
+      const direct = await t.dataSource.query(`SELECT ${parts.select} FROM ${parts.from} ORDER BY "r"."id"`);
+      const typeorm = await t.dataSource.manager.createQueryBuilder(entity, 'r').withDeleted().orderBy('r.id').getRawMany();
+      expect(direct).toEqual(typeorm);
+    }
+    const parts = tableSelect(t.dataSource, t.dataSource.getMetadata(ContactEntity), 'r', new Set(['searchText', 'emailKeys']));
+    const [row] = await t.dataSource.query(`SELECT ${parts!.select} FROM ${parts!.from}`);
+    expect(row).not.toHaveProperty('r_search_text');
+    expect(row).not.toHaveProperty('r_email_keys');
+    expect(row).toHaveProperty('r_first_name', 'Jérôme');
   });
 });

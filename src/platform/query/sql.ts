@@ -1,11 +1,16 @@
 import { FilterNode } from './filter';
 import { FieldSpec, SortKey } from './list-spec';
 
+/** Turns a value into a bound parameter's placeholder: values never become SQL text. */
+export interface ParamBinder {
+  bind(value: unknown): string;
+}
+
 /**
  * A WHERE fragment with named parameters (TypeORM's `:name` syntax). Parameter names are
  * generated here, never taken from input; values are always bound.
  */
-export class SqlParams {
+export class SqlParams implements ParamBinder {
   readonly values: Record<string, unknown> = Object.create(null);
   private n = 0;
   constructor(private readonly prefix = 'p') {}
@@ -17,6 +22,16 @@ export class SqlParams {
   }
 }
 
+/** Postgres's positional parameters (`$1`, `$2`…), for statements run without a query builder. */
+export class PositionalParams implements ParamBinder {
+  readonly values: unknown[] = [];
+
+  bind(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
 /** `%`, `_` and `\` are LIKE wildcards/escape; a value is matched literally. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -24,7 +39,7 @@ export function escapeLike(value: string): string {
 
 const COMPARE: Record<string, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-export function compileFilter(node: FilterNode, alias: string, params: SqlParams): string {
+export function compileFilter(node: FilterNode, alias: string, params: ParamBinder): string {
   if (node.kind !== 'condition') {
     const parts = node.nodes.map((n) => compileFilter(n, alias, params));
     return `(${parts.join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
@@ -64,7 +79,7 @@ export function compileFilter(node: FilterNode, alias: string, params: SqlParams
 }
 
 /** `q`: case-insensitive substring over the spec's search fields. */
-export function compileSearch(fields: readonly FieldSpec[], q: string, alias: string, params: SqlParams): string {
+export function compileSearch(fields: readonly FieldSpec[], q: string, alias: string, params: ParamBinder): string {
   const p = params.bind(`%${escapeLike(q)}%`);
   return `(${fields.map((f) => `${f.sql(alias)} ILIKE ${p} ESCAPE '\\'`).join(' OR ')})`;
 }
@@ -99,7 +114,7 @@ const PG_TYPE: Record<string, string> = {
  * With no nullable key and one direction it is a row comparison (index-friendly); otherwise the
  * expanded form (a > x) OR (a = x AND b > y) OR ..., where NULLs sort last.
  */
-export function compileKeyset(keys: readonly SortKey[], values: readonly (string | null)[], alias: string, params: SqlParams): string {
+export function compileKeyset(keys: readonly SortKey[], values: readonly (string | null)[], alias: string, params: ParamBinder): string {
   const typed = keys.map((k, i) => ({ col: k.field.sql(alias), desc: k.desc, value: values[i], type: PG_TYPE[k.field.type] ?? 'text' }));
   const bound = typed.map((t) => (t.value === null ? null : `CAST(${params.bind(t.value)} AS ${t.type})`));
   const sameDirection = typed.every((t) => t.desc === typed[0].desc);

@@ -35,6 +35,24 @@ export function rowHydrator<E extends ObjectLiteral>(ds: DataSource, metadata: E
 }
 
 /**
+ * The SELECT list (every column, or all but `omit`, aliased `alias_column` as TypeORM aliases
+ * them, so rowHydrator reads the rows) and the FROM clause of a single-table read written
+ * without a query builder. Null when TypeORM selects some column in a way of its own (columns
+ * left out of selects, virtual properties computed by a query).
+ */
+export function tableSelect(ds: DataSource, metadata: EntityMetadata, alias: string, omit: ReadonlySet<string> = new Set()): { select: string; from: string } | null {
+  if (metadata.columns.some((c) => !c.isSelect || c.isVirtualProperty)) return null;
+  const driver = ds.driver;
+  const a = driver.escape(alias);
+  const select = metadata.columns
+    .filter((c) => !c.isVirtual && !omit.has(c.propertyName))
+    .map((c) => `${a}.${driver.escape(c.databaseName)} AS ${driver.escape(DriverUtils.buildAlias(driver, undefined, alias, c.databaseName))}`)
+    .join(', ');
+  const from = `${metadata.schema ? `${driver.escape(metadata.schema)}.` : ''}${driver.escape(metadata.tableName)} ${a}`;
+  return { select, from };
+}
+
+/**
  * Column types whose value the postgres driver's prepareHydratedValue changes (booleans,
  * timestamps and dates, enums, numbers typed `Number`, the simple-* and geometric types);
  * every other column without a transformer keeps the value pg parsed, so the call is skipped.

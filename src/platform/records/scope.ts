@@ -1,11 +1,11 @@
 import { Actor, Scope } from '../access/actor';
-import { SqlParams } from '../query/sql';
+import { ParamBinder } from '../query/sql';
 
 /**
  * The SQL condition of a scope over an owned table: all → every row; team → rows of the actor's
  * teams or owned by the actor; own → rows the actor owns; none → no row.
  */
-export function scopeCondition(scope: Scope, actor: Actor, alias: string, params: SqlParams): string {
+export function scopeCondition(scope: Scope, actor: Actor, alias: string, params: ParamBinder): string {
   const owner = `"${alias}"."owner_id"`;
   const team = `"${alias}"."team_id"`;
   switch (scope) {

@@ -7,10 +7,11 @@ import { DomainError, forbidden, invalid, notFound } from '../errors/domain-erro
 import { DELETED_FIELD, ListSpec } from '../query/list-spec';
 import { filterMentions } from '../query/filter';
 import { ListQuery, Page } from '../query/list-query';
-import { applyFilter, effectiveSort, fetchPage } from '../query/paginate';
-import { SqlParams } from '../query/sql';
+import { applyFilter, effectiveSort, fetchPage, fetchPageDirect } from '../query/paginate';
+import { ParamBinder, PositionalParams, SqlParams } from '../query/sql';
 import { preconditionFailed } from './etag';
-import { rowHydrator } from './hydrate';
+import { rowHydrator, tableSelect } from './hydrate';
+import { poolQuery } from '../database/pool-query';
 import { RecordDeps } from './record-deps';
 import { assignableWithin, scopeCondition } from './scope';
 
@@ -66,6 +67,7 @@ export abstract class ScopedRepository<E extends RecordEntity> {
   protected readonly owned: boolean;
   private metadataCache?: EntityMetadata;
   private hydratorCache?: ((raw: Record<string, unknown>[]) => E[]) | null;
+  private tableSelects?: { list: { select: string; from: string }; stream: { select: string; from: string } } | null;
 
   constructor(
     protected readonly deps: RecordDeps,
@@ -90,6 +92,17 @@ export abstract class ScopedRepository<E extends RecordEntity> {
     return this.hydratorCache ?? undefined;
   }
 
+  /** The SELECT lists (lists, streams) and FROM clause of pages read without a query builder; null when TypeORM must build them. */
+  private get selects(): { list: { select: string; from: string }; stream: { select: string; from: string } } | null {
+    if (this.tableSelects === undefined) {
+      const connection = this.manager.connection;
+      const list = this.hydrate ? tableSelect(connection, this.metadata, this.alias) : null;
+      const stream = list && tableSelect(connection, this.metadata, this.alias, new Set<string>(this.streamOmits));
+      this.tableSelects = list && stream ? { list, stream } : null;
+    }
+    return this.tableSelects;
+  }
+
   private get noun(): string {
     return this.resource.noun ?? 'record';
   }
@@ -105,11 +118,19 @@ export abstract class ScopedRepository<E extends RecordEntity> {
    */
   protected scoped(actor: Actor, action: Action = 'read', deleted: DeletedFilter = 'live'): SelectQueryBuilder<E> {
     const params = new SqlParams('scope_');
+    const [scope, ...rest] = this.conditions(actor, action, deleted, params);
     const qb = this.manager.createQueryBuilder(this.resource.entity, this.alias).withDeleted();
-    qb.where(scopeCondition(this.scopeFor(actor, action), actor, this.alias, params)).setParameters(params.values);
-    if (deleted === 'live') qb.andWhere(`"${this.alias}"."deleted_at" IS NULL`);
-    if (deleted === 'deleted') qb.andWhere(`"${this.alias}"."deleted_at" IS NOT NULL`);
+    qb.where(scope).setParameters(params.values);
+    for (const condition of rest) qb.andWhere(condition);
     return qb;
+  }
+
+  /** The conditions of scoped(): the actor's scope for the action, then the soft-delete rule. */
+  private conditions(actor: Actor, action: Action, deleted: DeletedFilter, params: ParamBinder): string[] {
+    const conditions = [scopeCondition(this.scopeFor(actor, action), actor, this.alias, params)];
+    if (deleted === 'live') conditions.push(`"${this.alias}"."deleted_at" IS NULL`);
+    if (deleted === 'deleted') conditions.push(`"${this.alias}"."deleted_at" IS NOT NULL`);
+    return conditions;
   }
 
   private byId(qb: SelectQueryBuilder<E>, id: string): SelectQueryBuilder<E> {
@@ -132,7 +153,25 @@ export abstract class ScopedRepository<E extends RecordEntity> {
 
   /** A keyset page; deleted records only when the filter names `deleted`. */
   async list(actor: Actor, query: ListQuery): Promise<Page<E>> {
-    return fetchPage(this.listBase(actor, query), this.alias, this.resource.list, query, this.deps.cursors, this.hydrate);
+    return this.page(actor, query, 'list');
+  }
+
+  /** One page of list() or stream(): written directly when the entity allows it (see fetchPageDirect), else through TypeORM. */
+  private page(actor: Actor, query: ListQuery, purpose: 'list' | 'stream'): Promise<Page<E>> {
+    const selects = this.selects;
+    const hydrate = this.hydrate;
+    if (!selects || !hydrate) {
+      const qb = this.listBase(actor, query);
+      if (purpose === 'stream' && this.streamOmits.length) {
+        const omit = new Set<string>(this.streamOmits);
+        qb.select(this.metadata.columns.filter((c) => !omit.has(c.propertyName)).map((c) => `${this.alias}.${c.propertyPath}`));
+      }
+      return fetchPage(qb, this.alias, this.resource.list, query, this.deps.cursors, hydrate);
+    }
+    const params = new PositionalParams();
+    const where = this.conditions(actor, 'read', this.deletedFilterOf(query), params);
+    const run = (sql: string, values: unknown[]) => poolQuery<Record<string, unknown>>(this.manager, sql, values);
+    return fetchPageDirect({ ...selects[purpose], where, params, run }, this.alias, this.resource.list, query, this.deps.cursors, hydrate);
   }
 
   async count(actor: Actor, query: Pick<ListQuery, 'filter' | 'q'>): Promise<number> {
@@ -145,13 +184,8 @@ export abstract class ScopedRepository<E extends RecordEntity> {
    */
   async *stream(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, batchSize = 500): AsyncGenerator<E> {
     let cursor: string | null = null;
-    const omit = new Set<string>(this.streamOmits);
-    const columns = this.metadata.columns.filter((c) => !omit.has(c.propertyName)).map((c) => `${this.alias}.${c.propertyPath}`);
     do {
-      const pageQuery: ListQuery = { ...query, limit: batchSize, cursor };
-      const qb = this.listBase(actor, pageQuery);
-      if (omit.size) qb.select(columns);
-      const page: Page<E> = await fetchPage(qb, this.alias, this.resource.list, pageQuery, this.deps.cursors, this.hydrate);
+      const page: Page<E> = await this.page(actor, { ...query, limit: batchSize, cursor }, 'stream');
       yield* page.data;
       cursor = page.page.nextCursor;
     } while (cursor);
@@ -179,7 +213,12 @@ export abstract class ScopedRepository<E extends RecordEntity> {
   protected readonly streamOmits: readonly (keyof E & string)[] = [];
 
   private listBase(actor: Actor, query: Pick<ListQuery, 'filter'>): SelectQueryBuilder<E> {
-    return this.scoped(actor, 'read', filterMentions(query.filter, DELETED_FIELD) ? 'any' : 'live');
+    return this.scoped(actor, 'read', this.deletedFilterOf(query));
+  }
+
+  /** Lists hide deleted records unless the filter names `deleted`. */
+  private deletedFilterOf(query: Pick<ListQuery, 'filter'>): DeletedFilter {
+    return filterMentions(query.filter, DELETED_FIELD) ? 'any' : 'live';
   }
 
   /**
