@@ -155,6 +155,26 @@ describe('identity: sign-in, sessions, guard', () => {
       expect((await t.http().get('/api/v1/me').set('X-API-Key', 'crm_nothere_x')).status).toBe(401);
     });
 
+    it('checks the expiry of a token and its user on every use, not only when it is first verified', async () => {
+      const u = await seedUser(t);
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = jwt.sign({ sub: u.id, typ: 'access', exp }, t.config.auth.jwtSecret as string, { algorithm: 'HS256', issuer: 'crm-box', audience: 'crm-api' });
+      const me = () => t.http().get('/api/v1/me').set('Authorization', `Bearer ${token}`);
+      expect((await me()).status).toBe(200);
+      expect((await me()).status).toBe(200);
+      // The same claims under another signature are not the verified token.
+      const [head, body] = token.split('.');
+      expect((await t.http().get('/api/v1/me').set('Authorization', `Bearer ${head}.${body}.${'A'.repeat(43)}`)).status).toBe(401);
+      await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
+      expect((await me()).status).toBe(401);
+
+      const v = await seedUser(t);
+      const { accessToken } = (await login(v.email, v.password)).body;
+      expect((await t.http().get('/api/v1/me').set('Authorization', `Bearer ${accessToken}`)).status).toBe(200);
+      await t.dataSource.query(`UPDATE platform.users SET status = 'disabled' WHERE id = $1`, [v.id]);
+      expect((await t.http().get('/api/v1/me').set('Authorization', `Bearer ${accessToken}`)).status).toBe(401);
+    });
+
     it('keeps public routes open', async () => {
       expect((await t.http().get('/health/live')).status).toBe(200);
     });
