@@ -23,15 +23,23 @@ export function rowHydrator<E extends ObjectLiteral>(ds: DataSource, metadata: E
       key: DriverUtils.buildAlias(driver, undefined, alias, column.databaseName),
       convert: keepsDriverValue(column) ? undefined : (value: unknown) => driver.prepareHydratedValue(value, column),
     }));
-  return (raw) =>
-    raw.map((row) => {
-      const entity = metadata.create(undefined, { fromDeserializer: true }) as Record<string, unknown>;
-      for (const { property, key, convert } of columns) {
-        const value = row[key];
-        if (value !== undefined) entity[property] = convert ? convert(value) : value;
-      }
-      return entity as E;
-    });
+  // One function per entity with its keys written out: every row is read and every entity built
+  // with the same named properties in the same order (one shape each, no lookup by a key held in
+  // a variable), which costs V8 a fraction of a loop over the columns. The names come from the
+  // entity's metadata, quoted as JSON string literals.
+  const lines = columns.map(({ property, key, convert }, i) => {
+    const value = `row[${JSON.stringify(key)}]`;
+    return `v = ${value}; if (v !== undefined) e[${JSON.stringify(property)}] = ${convert ? `convert[${i}](v)` : 'v'};`;
+  });
+  const compile = new Function('create', 'convert', `return function hydrateRow(row) { const e = create(); let v; ${lines.join(' ')} return e; };`) as (
+    create: () => Record<string, unknown>,
+    convert: (((value: unknown) => unknown) | undefined)[],
+  ) => (row: Record<string, unknown>) => E;
+  const hydrateRow = compile(
+    () => metadata.create(undefined, { fromDeserializer: true }) as Record<string, unknown>,
+    columns.map((c) => c.convert),
+  );
+  return (raw) => raw.map(hydrateRow);
 }
 
 /**
