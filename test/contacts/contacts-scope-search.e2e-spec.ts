@@ -84,6 +84,41 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       expect(await q('nordlicht')).toEqual(['Zoë']);
       expect(await q('zzzqqq')).toEqual([]);
     });
+    it('lists the closest names first for a name, newest first for anything else, and pages either way', async () => {
+      // Created oldest to newest: the newest-first order would put the person typed last.
+      const people = [
+        { firstName: 'Ignatius', lastName: 'Quellbrunner' },
+        { firstName: 'Ignaz', lastName: 'Quellbrunnen' },
+        { firstName: 'Otto', lastName: 'Quellbrunner-Steinhaus', emails: [{ email: 'ignatius.q@example.org' }] },
+      ];
+      const created: string[] = [];
+      for (const body of people) created.push((await t.http().post('/api/v1/contacts').set(admin).send(body).expect(201)).body.id);
+      const page = async (query: Record<string, string | number>) => (await t.http().get('/api/v1/contacts').query(query).set(admin).expect(200)).body;
+      const order = async (text: string) => (await page({ q: text })).data.map((c: { id: string }) => c.id);
+      expect((await order('Ignatius Quelbrunner'))[0]).toBe(created[0]);
+      // Similarity to the whole name: 0.59, 0.52 and 0.46, the reverse of newest first.
+      expect(await order('quellbrunner')).toEqual(created);
+      expect((await page({ q: 'quellbrunner', sort: '-createdAt' })).data.map((c: { id: string }) => c.id)).toEqual([...created].reverse());
+      // Not a name (an email's part): newest first.
+      expect(await order('ignatius.q@')).toEqual([created[2], created[0]]);
+      expect((await page({ q: 'quellbrunner', sort: 'createdAt' })).data.map((c: { id: string }) => c.id)).toEqual(created);
+      // One by one through the ranked order: every match once, in the order of the whole page.
+      const whole = await order('quellbrunner');
+      const walked: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const p: { data: { id: string }[]; page: { nextCursor: string | null } } = await page({ q: 'quellbrunner', limit: 1, ...(cursor ? { cursor } : {}) });
+        walked.push(...p.data.map((c) => c.id));
+        cursor = p.page.nextCursor;
+      } while (cursor);
+      expect(walked).toEqual(whole);
+      expect(new Set(walked)).toEqual(new Set(created));
+      // A cursor of the ranked order is refused under another sort.
+      const ranked = await page({ q: 'quellbrunner', limit: 1 });
+      expect((await t.http().get('/api/v1/contacts').query({ q: 'quellbrunner', sort: '-createdAt', cursor: ranked.page.nextCursor }).set(admin)).status).toBe(400);
+      for (const id of created) await t.http().delete(`/api/v1/contacts/${id}`).set(admin).expect(204);
+    });
+
     it('finds a contact under its company\'s new name', async () => {
       const co = (await t.http().get('/api/v1/companies').query({ q: 'nordlicht' }).set(north).expect(200)).body.data[0];
       await t.http().patch(`/api/v1/companies/${co.id}`).set(north).send({ name: 'Polarstern AG' }).expect(200);

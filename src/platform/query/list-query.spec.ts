@@ -196,3 +196,38 @@ describe('search body', () => {
     expect(fails(() => parseSearchBody(SPEC, body)).errors[0].field).toBe('filter.__proto__');
   });
 });
+
+describe('relevance: the default order of a search for a name', () => {
+  const RANKED = defineListSpec({
+    resource: 'people',
+    softDelete: true,
+    fields: { ...OWNED_RECORD_FIELDS, name: { type: 'string', sortable: true } },
+    textSearch: { description: 'names', sql: (a, q, bind) => `${a}.name ILIKE ${bind(q)}`, rank: (a, q, bind) => `similarity(${a}.name, ${bind(q)})` },
+  });
+  const sortOf = (query: Record<string, string>) => parseListQueryString(RANKED, query).sort.map((k) => (k.desc ? '-' : '') + k.field.name);
+
+  it('ranks a name of letters with a word of four or more, in any script', () => {
+    expect(sortOf({ q: 'Jean Dupnt' })).toEqual(['-relevance']);
+    expect(sortOf({ q: "O'Connor" })).toEqual(['-relevance']);
+    expect(sortOf({ q: 'Wiśniewska' })).toEqual(['-relevance']);
+    expect(parseSearchBody(RANKED, { q: 'Müller' }).sort[0].field.name).toBe('relevance');
+  });
+
+  it('keeps the default order for short prefixes, emails, phones, and when a sort is asked for', () => {
+    for (const q of ['mar', 'Jo Li', 'ada@example', '+33 6 12', 'acme.com 2']) expect(sortOf({ q })).toEqual(['-createdAt']);
+    expect(sortOf({})).toEqual(['-createdAt']);
+    expect(sortOf({ q: 'Dupont', sort: 'name' })).toEqual(['name']);
+  });
+
+  it('binds q once in the key expression; the field itself has no SQL of its own', () => {
+    const [key] = parseListQueryString(RANKED, { q: 'Dupont' }).sort;
+    const params = new SqlParams('k');
+    expect(key.expression?.('r', (v) => params.bind(v))).toBe('similarity(r.name, :k0)');
+    expect(params.values).toEqual({ k0: 'Dupont' });
+    expect(() => key.field.sql('r')).toThrow();
+  });
+
+  it('is not offered by a spec without a rank', () => {
+    expect(parseListQueryString(SPEC, { q: 'Dupont' }).sort.map((k) => k.field.name)).toEqual(['createdAt']);
+  });
+});

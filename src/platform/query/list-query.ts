@@ -9,7 +9,7 @@ import {
   MAX_FILTER_CONDITIONS,
   MAX_FILTER_DEPTH,
 } from './filter';
-import { ListSpec, MAX_SORT_KEYS, parseSortExpression, SortKey } from './list-spec';
+import { ListSpec, MAX_SORT_KEYS, parseSortExpression, relevanceSort, SortKey } from './list-spec';
 
 /** One list or search request, parsed and checked against the resource's spec. */
 export interface ListQuery {
@@ -59,14 +59,20 @@ function parseQ(spec: ListSpec, raw: unknown): string | null {
   return raw;
 }
 
-function sortOf(spec: ListSpec, raw: unknown, at: string): readonly SortKey[] {
-  if (raw === undefined || raw === null || raw === '') return spec.defaultSort;
+/** The sort asked for, null when none was. */
+function sortOf(spec: ListSpec, raw: unknown, at: string): readonly SortKey[] | null {
+  if (raw === undefined || raw === null || raw === '') return null;
   const fail = (message: string) => badRequest(`Invalid ${at}: ${message}.`, [{ field: at, message }], 'INVALID_SORT');
   let expr: string;
   if (typeof raw === 'string') expr = raw;
   else if (Array.isArray(raw) && raw.length <= MAX_SORT_KEYS && raw.every((s) => typeof s === 'string')) expr = raw.join(',');
   else throw fail(`must be a comma-separated list of at most ${MAX_SORT_KEYS} fields`);
   return parseSortExpression(expr, spec.fields, fail);
+}
+
+/** Without a sort asked for: best match first for a search for a name (relevanceSort), else the spec's default. */
+function defaultSortOf(spec: ListSpec, q: string | null): readonly SortKey[] {
+  return relevanceSort(spec, q) ?? spec.defaultSort;
 }
 
 /**
@@ -95,12 +101,17 @@ export function parseListQueryString(spec: ListSpec, query: unknown): ListQuery 
     if (conditions.length >= MAX_FILTER_CONDITIONS) throw filterError('filter', `at most ${MAX_FILTER_CONDITIONS} conditions`);
     conditions.push(buildCondition(field, op, value, key));
   }
+  // Checked in this order, so the first problem named is the same whatever the route.
+  const sort = sortOf(spec, raw.sort, 'sort');
+  const limit = parseLimit(raw.limit, 'limit');
+  const cursor = parseCursor(raw.cursor, 'cursor');
+  const q = parseQ(spec, raw.q);
   return {
     filter: conditions.length === 0 ? null : conditions.length === 1 ? conditions[0] : { kind: 'and', nodes: conditions },
-    sort: sortOf(spec, raw.sort, 'sort'),
-    limit: parseLimit(raw.limit, 'limit'),
-    cursor: parseCursor(raw.cursor, 'cursor'),
-    q: parseQ(spec, raw.q),
+    sort: sort ?? defaultSortOf(spec, q),
+    limit,
+    cursor,
+    q,
   };
 }
 
@@ -143,13 +154,12 @@ export function parseSearchBody(spec: ListSpec, body: unknown): ListQuery {
     if (!('value' in v)) throw filterError(`${at}.value`, 'is required');
     return buildCondition(field, v.op, v.value, `${at}.value`);
   };
-  return {
-    filter: body.filter === undefined || body.filter === null ? null : node(body.filter, 'filter', 1),
-    sort: sortOf(spec, body.sort, 'sort'),
-    limit: parseLimit(body.limit, 'limit'),
-    cursor: parseCursor(body.cursor, 'cursor'),
-    q: parseQ(spec, body.q),
-  };
+  const filter = body.filter === undefined || body.filter === null ? null : node(body.filter, 'filter', 1);
+  const sort = sortOf(spec, body.sort, 'sort');
+  const limit = parseLimit(body.limit, 'limit');
+  const cursor = parseCursor(body.cursor, 'cursor');
+  const q = parseQ(spec, body.q);
+  return { filter, sort: sort ?? defaultSortOf(spec, q), limit, cursor, q };
 }
 
 /** Maps a page of entities to response DTOs (the allow-list mapper of the resource). */

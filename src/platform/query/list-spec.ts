@@ -74,6 +74,11 @@ export interface TextSearch {
   /** For the docs of `q`: what the search looks at and how it matches. */
   description: string;
   sql(alias: string, q: string, bind: (value: unknown) => string): string;
+  /**
+   * How well a row matches `q` (a NOT NULL float, higher is better). With one, a search without
+   * `sort` lists the best matches first (see relevanceSort).
+   */
+  rank?(alias: string, q: string, bind: (value: unknown) => string): string;
 }
 
 export interface ListSpec {
@@ -88,6 +93,43 @@ export interface ListSpec {
 export interface SortKey {
   field: FieldSpec;
   desc: boolean;
+  /**
+   * The key's SQL when it depends on the request (relevance to `q`): bound once per statement,
+   * it replaces `field.sql` there. Keys of the spec's fields have none.
+   */
+  expression?: (alias: string, bind: (value: unknown) => string) => string;
+}
+
+/** The name relevance has in cursor signatures (not a field: it cannot be filtered or asked for in `sort`). */
+export const RELEVANCE = 'relevance';
+
+/** A name as people type it: letters (any script), spaces, apostrophes, hyphens and dots. */
+const NAME_LIKE = /^[\p{L}\p{M}'’.\- ]+$/u;
+/** The shortest word that makes a name worth ranking: shorter prefixes match too many rows to score them all. */
+const MIN_RANKED_WORD = 4;
+
+/**
+ * The order of a search without `sort`: best match first (the spec's rank of `q`), the newest
+ * first among equals (the id tiebreaker of effectiveSort; ids are time-ordered). Ranking scores
+ * every match, so it is kept for what it helps with, a name: `q` of letters only with a word of
+ * four letters or more. Other searches (short prefixes, parts of emails, phone numbers) match
+ * a large share of the table and keep the default order, which the index serves page by page.
+ */
+export function relevanceSort(spec: ListSpec, q: string | null): SortKey[] | null {
+  const rank = spec.textSearch?.rank;
+  if (!rank || !q || !NAME_LIKE.test(q) || !q.split(/[\s.'’-]+/).some((w) => [...w].length >= MIN_RANKED_WORD)) return null;
+  const field: FieldSpec = {
+    name: RELEVANCE,
+    type: 'number',
+    sortable: false,
+    nullable: false,
+    ops: new Set(),
+    description: 'how well a record matches q',
+    sql: () => {
+      throw new Error('relevance is computed per query (SortKey.expression)');
+    },
+  };
+  return [{ field, desc: true, expression: (alias, bind) => rank(alias, q, bind) }];
 }
 
 const DEFAULT_OPS: Record<FieldType, readonly FilterOp[]> = {

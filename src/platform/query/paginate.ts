@@ -38,11 +38,18 @@ interface PagePlan {
 }
 
 function planPage(alias: string, spec: ListSpec, query: ListQuery, cursors: CursorCodec, params: ParamBinder): PagePlan {
-  const keys = effectiveSort(spec, query.sort);
+  const keys = effectiveSort(spec, query.sort).map((k) => boundKey(k, alias, params));
   const signature = sortSignature(spec.resource, keys);
   const conditions = filterConditions(alias, spec, query, params);
   if (query.cursor) conditions.push(compileKeyset(keys, cursors.decode(query.cursor, signature, keys.length), alias, params));
   return { keys, signature, conditions };
+}
+
+/** A key computed per request (relevance) with its expression bound once, used as a plain field from here on. */
+function boundKey(key: SortKey, alias: string, params: ParamBinder): SortKey {
+  if (!key.expression) return key;
+  const sql = key.expression(alias, (v) => params.bind(v));
+  return { field: { ...key.field, sql: () => sql }, desc: key.desc };
 }
 
 /** The page of `limit + 1` rows read: the first `limit`, and the signed cursor of the last one when more follow. */

@@ -183,6 +183,7 @@ export abstract class ScopedRepository<E extends RecordEntity> {
    * records lack the properties named in `streamOmits` (derived columns exports do not need).
    */
   async *stream(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, batchSize = 500): AsyncGenerator<E> {
+    query = this.streamOrder(query);
     let cursor: string | null = null;
     do {
       const page: Page<E> = await this.page(actor, { ...query, limit: batchSize, cursor }, 'stream');
@@ -198,6 +199,7 @@ export abstract class ScopedRepository<E extends RecordEntity> {
    * positional parameters ($1…), for statements that need the text itself (COPY … TO STDOUT).
    */
   streamSql(actor: Actor, query: Omit<ListQuery, 'limit' | 'cursor'>, select: (alias: string) => readonly string[]): { sql: string; params: unknown[] } {
+    query = this.streamOrder(query);
     const qb = applyFilter(this.listBase(actor, query), this.alias, this.resource.list, query);
     const exprs = select(this.alias);
     if (!exprs.length) throw new Error(`${this.resource.resource}: streamSql needs at least one selected expression`);
@@ -207,6 +209,11 @@ export abstract class ScopedRepository<E extends RecordEntity> {
     for (const k of effectiveSort(this.resource.list, query.sort)) qb.addOrderBy(k.field.sql(this.alias), k.desc ? 'DESC' : 'ASC', k.field.nullable ? 'NULLS LAST' : undefined);
     const [sql, params] = qb.getQueryAndParameters();
     return { sql, params };
+  }
+
+  /** Exports are not ranked: a search without a sort of its own streams in the default order. */
+  private streamOrder<Q extends Pick<ListQuery, 'sort'>>(query: Q): Q {
+    return query.sort.some((k) => k.expression) ? { ...query, sort: this.resource.list.defaultSort } : query;
   }
 
   /** Properties left out of stream(): derived columns (match keys, search text) nobody exports. */

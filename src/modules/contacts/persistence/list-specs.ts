@@ -18,7 +18,10 @@ const searchText = (alias: string) => `contacts.search_norm("${alias}"."search_t
  */
 const MAX_TYPO_WORDS = 8;
 const trigramSearch = (what: string, typos: (alias: string) => string): TextSearch => ({
-  description: `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos`,
+  description: `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos. Without \`sort\`, a name (letters only, a word of four or more) lists the closest names first (trigram similarity), the newest first among equals; other searches list the newest first`,
+  // Similarity of the whole name to `q`: the name typed (typos and all) outranks names that only
+  // share a word with it, and matches in emails, phones or company names come after names.
+  rank: (alias, q, bind) => `similarity(${typos(alias)}, contacts.search_norm(${bind(q)}))`,
   sql: (alias, q, bind) => {
     const like = `${searchText(alias)} LIKE contacts.search_norm(${bind(`%${escapeLike(q)}%`)}) ESCAPE '\\'`;
     const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_TYPO_WORDS);
