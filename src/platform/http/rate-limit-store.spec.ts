@@ -64,6 +64,17 @@ describe('batchedRedisStore', () => {
     expect(fresh.ttl).toBeLessThanOrEqual(150);
   });
 
+  it('counts callers beyond its local capacity in Redis, request by request', async () => {
+    const s = batchedRedisStore(redis, prefix, 20, 1);
+    stores.push(s);
+    const store = new s.Store();
+    await incr(store, 'e1');
+    for (let i = 2; i <= 3; i++) expect((await incr(store, 'e2')).current).toBe(i - 1);
+    // e2 was never kept locally: every request reached Redis at once.
+    expect(await redis.get(`${prefix}e2`)).toBe('2');
+    expect((await incr(store, 'e1')).current).toBe(2);
+  });
+
   it('fails the first request of a window when Redis is gone (the limiter then lets it through)', async () => {
     const gone = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
     const s = batchedRedisStore(gone, prefix, 20);

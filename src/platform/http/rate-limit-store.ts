@@ -17,6 +17,12 @@ const ADD = `
 
 type AddCommand = (key: string, delta: number, windowMs: number) => Promise<[number, number]>;
 
+/**
+ * Callers counted in the process at most; beyond it (a flood from many addresses) a new
+ * caller's requests each go to Redis, as with a store that keeps nothing, until windows end.
+ */
+const MAX_LOCAL_WINDOWS = 50_000;
+
 interface Window {
   /** The shared count as Redis last gave it (every replica's requests, ours included). */
   shared: number;
@@ -40,7 +46,7 @@ type Callback = Parameters<FastifyRateLimitStore['incr']>[1];
  * request of a window fails (the limiter lets it through, as skipOnError says) and counts already
  * under way go on being counted here, retried at each flush.
  */
-export function batchedRedisStore(redis: Redis, prefix: string, flushMs = 50) {
+export function batchedRedisStore(redis: Redis, prefix: string, flushMs = 50, maxWindows = MAX_LOCAL_WINDOWS) {
   const add: AddCommand = (key, delta, windowMs) =>
     (redis as unknown as { crmRateLimitAdd: AddCommand }).crmRateLimitAdd(key, delta, windowMs);
   if (!(redis as unknown as { crmRateLimitAdd?: unknown }).crmRateLimitAdd) redis.defineCommand('crmRateLimitAdd', { numberOfKeys: 1, lua: ADD });
@@ -113,8 +119,10 @@ export function batchedRedisStore(redis: Redis, prefix: string, flushMs = 50) {
             cb(null, { current: open.shared + open.sending + open.pending, ttl: open.endsAt - Date.now() });
             return;
           }
-          windows.set(key, { shared: current, pending: 0, sending: 0, endsAt: Date.now() + ttl, windowMs });
-          schedule();
+          if (windows.size < maxWindows) {
+            windows.set(key, { shared: current, pending: 0, sending: 0, endsAt: Date.now() + ttl, windowMs });
+            schedule();
+          }
           cb(null, { current, ttl });
         },
         (err: Error) => cb(err),
