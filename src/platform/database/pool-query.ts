@@ -9,18 +9,19 @@ export interface PoolQueryOptions {
   /**
    * Run it as a named, server-side prepared statement: each pool connection parses and
    * analyses the text once and, for a statement whose plan does not depend on its values, keeps
-   * the plan. For statements run on every request (the caller's actor, list pages) this saves
-   * more of Postgres's CPU than the statement's own execution costs. Leave it off for
-   * statements whose best plan depends on the values (text search), where a generic plan may
-   * be far worse than a custom one.
+   * the plan. For fixed statements run on every request (the caller's actor, the live custom
+   * field definitions, a users page's roles and teams) this saves more of Postgres's CPU than
+   * the statement's own execution costs. Leave it off for statements whose best plan depends on
+   * the values (list pages filtered on skewed columns, text search), where a generic plan may be
+   * far worse than a custom one.
    */
   prepare?: boolean;
 }
 
 /**
  * At most this many distinct texts get a prepared statement per process (each pool connection
- * keeps its own copy, in Postgres's memory); texts beyond it run unnamed. List pages build their
- * text from the filters and sort asked for, so their number is bounded only by the API's grammar.
+ * keeps its own copy, in Postgres's memory); texts beyond it run unnamed, so a caller that
+ * prepares statements built from a request cannot grow that memory without bound.
  */
 const MAX_PREPARED = 500;
 const statementNames = new Map<string, string>();
