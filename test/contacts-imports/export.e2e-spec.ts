@@ -109,6 +109,19 @@ describe('contacts and companies CSV export (e2e)', () => {
     expect(rowsOf(await t.http().get('/api/v1/contacts/export').query({ 'filter[city][eq]': 'Bulkhausen' }).set(north).expect(200))).toEqual([]);
   });
 
+  it('writes a value a spreadsheet would run as a formula as text', async () => {
+    const id = (await t.http().post('/api/v1/contacts').set(north).send({ firstName: '=HYPERLINK("http://evil.example","x")', lastName: '+cmd|calc', phones: [{ number: '+33612345678' }], address: { city: 'Formulaville' } }).expect(201)).body.id;
+    const [row] = rowsOf(await t.http().get('/api/v1/contacts/export').query({ 'filter[city][eq]': 'Formulaville' }).set(north).expect(200));
+    expect(row).toMatchObject({ id, firstName: `'=HYPERLINK("http://evil.example","x")`, lastName: "'+cmd|calc", phones: '+33612345678' });
+  });
+
+  it('refuses paging parameters: an export has no pages', async () => {
+    for (const [field, value] of [['limit', '10'], ['cursor', 'abc']]) {
+      const res = await t.http().get('/api/v1/contacts/export').query({ [field]: value }).set(north).expect(400);
+      expect(res.body.errors).toEqual([{ field, message: 'does not apply to an export' }]);
+    }
+  });
+
   it('rejects unknown formats and filters as problems, before streaming', async () => {
     const bad = await t.http().get('/api/v1/contacts/export').query({ format: 'xlsx' }).set(north).expect(400);
     expect(bad.headers['content-type']).toMatch(/problem\+json/);

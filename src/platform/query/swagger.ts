@@ -118,11 +118,17 @@ function sortDescription(spec: ListSpec): string {
  * Documents a list endpoint's query parameters from its spec: limit, cursor, sort, q (when the
  * resource has free-text search) and `filter[<field>][<op>]` for every filterable field.
  */
-export function ApiListQuery(spec: ListSpec, dynamic?: DynamicListFields): MethodDecorator {
+export function ApiListQuery(spec: ListSpec, dynamic?: DynamicListFields, options: { paged?: boolean } = {}): MethodDecorator {
   const sortable = [...spec.fields.values()].filter((f) => f.sortable).map((f) => f.name);
+  const paging =
+    options.paged === false
+      ? []
+      : [
+          ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } }),
+          ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'Opaque; `page.nextCursor` of the previous page' }),
+        ];
   const decorators = [
-    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } }),
-    ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' }, description: 'Opaque; `page.nextCursor` of the previous page' }),
+    ...paging,
     ApiQuery({
       name: 'sort',
       required: false,

@@ -8,9 +8,11 @@ import { COMPANY_LIST, CONTACT_LIST, CUSTOM_FIELD_FILTERS } from '../../persiste
 import { CsvExport, EXPORT_FORMATS, ExportService } from '../application/export.service';
 
 const DESCRIPTION =
-  'Every record you can read that matches the same filters, sort and `q` as the list (`limit` and `cursor` do not apply), streamed. ' +
+  'Every record you can read that matches the same filters, sort and `q` as the list, streamed in one response (no paging: `limit` and `cursor` are refused). ' +
   'RFC 4180 CSV with a header row; several values in one cell (emails, tags, …) are separated by `;`; one `cf_<key>` column per custom field ' +
-  '(money: `cf_<key>` is the amount, `cf_<key>.currency` the currency).';
+  '(money: `cf_<key>` is the amount, `cf_<key>.currency` the currency). ' +
+  'A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a plain number) ' +
+  'is written with a leading `\'`, which spreadsheets show as text; imports take that apostrophe off again.';
 
 const ApiFormatQuery = () => ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' } });
 const ApiCsvResponse = () => ApiResponse({ status: 200, description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } });
@@ -28,7 +30,7 @@ export class ExportController {
   @RequirePermission('contacts', 'read')
   @ApiOperation({ summary: 'Export contacts', description: DESCRIPTION })
   @ApiFormatQuery()
-  @ApiListQuery(CONTACT_LIST, CUSTOM_FIELD_FILTERS)
+  @ApiListQuery(CONTACT_LIST, CUSTOM_FIELD_FILTERS, { paged: false })
   @ApiProduces('text/csv')
   @ApiCsvResponse()
   @ApiProblems(400, 401, 403, 429)
@@ -41,7 +43,7 @@ export class ExportController {
   @RequirePermission('companies', 'read')
   @ApiOperation({ summary: 'Export companies', description: DESCRIPTION })
   @ApiFormatQuery()
-  @ApiListQuery(COMPANY_LIST, CUSTOM_FIELD_FILTERS)
+  @ApiListQuery(COMPANY_LIST, CUSTOM_FIELD_FILTERS, { paged: false })
   @ApiProduces('text/csv')
   @ApiCsvResponse()
   @ApiProblems(400, 401, 403, 429)

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -5,6 +6,7 @@ import { EntityMetadata } from 'typeorm';
 import { CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { contactColumns } from './csv-columns';
 import { CONTACT_CELLS, csvCopyPlan, inlineParams } from './csv-copy';
+import { neutralizeFormula } from './csv-formula';
 
 const metadata = { name: 'ContactEntity', findColumnWithPropertyName: (p: string) => ({ databaseName: p }) } as unknown as EntityMetadata;
 const defs: CustomFieldShape[] = [
@@ -14,10 +16,10 @@ const defs: CustomFieldShape[] = [
 ];
 
 // Characters that matter to CSV quoting, COPY escaping, UTF-8 (multibyte, bytes shared with
-// whitespace encodings) and JS's `\s`.
+// whitespace encodings), JS's `\s`, and the leads of spreadsheet formulas (csv-formula.ts).
 // Rows of only the second set take the fast path unless a cell starts or ends with whitespace.
 const SPACES = [' ', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', 'é', 'ÿ', '€', '…', '日', '🎉', 'a', 'N'];
-const PIECES = ['a', 'Z', '0', ' ', ',', '"', ';', '\\', '\t', '\n', '\r', '\v', '\f', '\b', '=', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', 'é', 'ÿ', '€', '…', '日', '🎉', 'N'];
+const PIECES = ['a', 'Z', '0', '7', '.', '+', '-', '@', ' ', ',', '"', ';', '\\', '\t', '\n', '\r', '\v', '\f', '\b', '=', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', 'é', 'ÿ', '€', '…', '日', '🎉', 'N'];
 
 /** A deterministic pseudo-random generator, so a failure reproduces. */
 function generator(seed: number): () => number {
@@ -61,7 +63,8 @@ describe('CSV export from COPY rows', () => {
       const json = defs.map((d) => (d.key in custom ? JSON.stringify(custom[d.key]) : null));
       rows.push([...cells, ...json].map(copyText).join('\t'));
       const record = { customFields: custom } as never;
-      expected.push([...cells, ...columns.slice(fixed).map((c) => c.value(record))]);
+      const values = [...cells, ...columns.slice(fixed).map((c) => c.value(record))];
+      expected.push(values.map((v) => (v ? neutralizeFormula(v) : v)));
     }
     const copyOutput = Buffer.from(rows.map((r) => `${r}\n`).join(''), 'utf8');
     const want = stringify(expected, { header: true, columns: columns.map((c) => c.header), record_delimiter: 'windows', quoted_match: /[\r\n]|^\s|\s$/ });
@@ -71,6 +74,21 @@ describe('CSV export from COPY rows', () => {
       const got = await buffer(Readable.from(chunks).pipe(plan.transform()));
       expect(got.toString('utf8')).toBe(want);
     }
+  });
+
+  it('writes a cell a spreadsheet would run as a formula as text, on the fast path and the exact one', async () => {
+    const columns = contactColumns([]);
+    const plan = csvCopyPlan(metadata, CONTACT_CELLS, columns, []);
+    const fixed = Object.keys(CONTACT_CELLS).length;
+    const row = (first: string, second: string) => [first, second, ...Array.from({ length: fixed - 2 }, () => 'x')].join('\t');
+    const csv = await buffer(Readable.from([Buffer.from([row('=HYPERLINK("http://x","y")', '+cmd|calc'), row('@SUM(A1)', '-2+3'), row('+33612345678', '-12.50'), row('a=b', '\\tx')].map((r) => `${r}\n`).join(''))]).pipe(plan.transform()));
+    const records = parse(csv, { from_line: 2 }) as string[][];
+    expect(records.map((r) => r.slice(0, 2))).toEqual([
+      [`'=HYPERLINK("http://x","y")`, `'+cmd|calc`],
+      [`'@SUM(A1)`, `'-2+3`],
+      ['+33612345678', '-12.50'],
+      ['a=b', `'\tx`],
+    ]);
   });
 
   it('writes the header alone when no row matches, and refuses a truncated last row', async () => {

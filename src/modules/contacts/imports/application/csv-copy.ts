@@ -3,6 +3,7 @@ import { Transform, TransformCallback } from 'node:stream';
 import { EntityMetadata } from 'typeorm';
 import { CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { CsvColumn, LIST_SEPARATOR } from './csv-columns';
+import { formulaFieldAt, neutralizeFormula } from './csv-formula';
 
 const { escapeLiteral } = pg;
 
@@ -129,8 +130,12 @@ export function csvCopyPlan<E>(metadata: EntityMetadata, cells: Record<string, C
 /** Characters that make csv-stringify (as the export configures it) quote a cell. */
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
-/** A cell as the export has always written it: RFC 4180 quoting, outer spaces quoted too. */
-function csvCell(value: string): string {
+/**
+ * A cell as the export has always written it: RFC 4180 quoting, outer spaces quoted too; a value
+ * a spreadsheet would run as a formula is written as text (csv-formula.ts).
+ */
+function csvCell(raw: string): string {
+  const value = neutralizeFormula(raw);
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
@@ -159,16 +164,16 @@ const mayStartSpace = (b: number): boolean => b === 0x20 || b === 0xc2 || b === 
 const mayEndSpace = (b: number): boolean => b === 0x20 || (b >= 0x80 && b <= 0x8a) || b === 0x9f || b === 0xa0 || b === 0xa8 || b === 0xa9 || b === 0xaf || b === 0xbf;
 
 /**
- * Whether no field of a COPY row (latin1 view) needs unescaping or quoting, so that its CSV line
- * is the row with commas for tabs. Conservative: a row it refuses goes through csvCell.
+ * Whether no field of a COPY row (latin1 view) needs unescaping, quoting or neutralizing, so that
+ * its CSV line is the row with commas for tabs. Conservative: a row it refuses goes through csvCell.
  */
 function plainRow(row: string): boolean {
   if (row.includes('"') || row.includes(',') || row.includes('\\')) return false;
   const n = row.length;
-  if (n && (mayStartSpace(row.charCodeAt(0)) || mayEndSpace(row.charCodeAt(n - 1)))) return false;
+  if (n && (mayStartSpace(row.charCodeAt(0)) || mayEndSpace(row.charCodeAt(n - 1)) || formulaFieldAt(row, 0))) return false;
   for (let p = row.indexOf('\t'); p >= 0; p = row.indexOf('\t', p + 1)) {
     if (p > 0 && mayEndSpace(row.charCodeAt(p - 1))) return false;
-    if (p + 1 < n && mayStartSpace(row.charCodeAt(p + 1))) return false;
+    if (p + 1 < n && (mayStartSpace(row.charCodeAt(p + 1)) || formulaFieldAt(row, p + 1))) return false;
   }
   return true;
 }

@@ -32,6 +32,14 @@ describe('readCsv', () => {
     ]);
   });
 
+  it("takes off the apostrophe the export puts before a formula, and only that one", async () => {
+    const { rows } = await read(`name,note\n'=HYPERLINK(1),'+cmd|calc\n'O'Brien,+33612345678\n`);
+    expect(rows.map((r) => r.cells)).toEqual([
+      { name: '=HYPERLINK(1)', note: '+cmd|calc' },
+      { name: "'O'Brien", note: '+33612345678' },
+    ]);
+  });
+
   it('refuses an empty file and broken quoting with a 400 problem', async () => {
     await expect(read('')).rejects.toMatchObject({ code: 'INVALID_CSV' });
     await expect(read('a,b\n"open,1\n')).rejects.toMatchObject({ code: 'INVALID_CSV' });

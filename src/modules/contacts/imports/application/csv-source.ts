@@ -4,6 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { badRequest } from '../../../../platform/errors/domain-error';
 import { Delimiter, headerKey } from '../domain/import-options';
+import { restoreFormula } from './csv-formula';
 
 /** Longest field accepted (a CSV without the right quoting otherwise swallows the rest of the file into one cell). */
 const MAX_FIELD_BYTES = 1024 * 1024;
@@ -82,7 +83,8 @@ export async function* readCsv(input: CsvInput, delimiter: Delimiter, onHeader: 
       }
       row++;
       const cells = new Map<string, string>();
-      headers.forEach((h, i) => cells.set(h, record[i] ?? ''));
+      // A cell the export wrote as text for spreadsheets (csv-formula.ts) comes back as it was.
+      headers.forEach((h, i) => cells.set(h, restoreFormula(record[i] ?? '')));
       yield { row, cells };
     }
   } catch (err) {

@@ -32,8 +32,11 @@ export interface CsvExport {
 function splitQuery(raw: unknown): { format: ExportFormat; list: Record<string, unknown> } {
   const list: Record<string, unknown> = { ...((raw ?? {}) as Record<string, unknown>) };
   const format = list.format ?? 'csv';
-  // An export is every matching row: paging parameters of the list do not apply.
-  for (const key of ['format', 'limit', 'cursor']) delete list[key];
+  delete list.format;
+  // An export is every matching row in one response: a page size or cursor would be ignored, so it is refused.
+  for (const key of ['limit', 'cursor']) {
+    if (key in list) throw badRequest(`An export has no pages: ${key} does not apply.`, [{ field: key, message: 'does not apply to an export' }], 'INVALID_QUERY');
+  }
   if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw badRequest(`format must be one of ${EXPORT_FORMATS.join(', ')}.`, [{ field: 'format', message: `must be one of ${EXPORT_FORMATS.join(', ')}` }], 'INVALID_QUERY');
   }
