@@ -81,6 +81,8 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       expect(await q('Katar')).toEqual(['Katarzyna']);
       expect(await q('kasia@exa')).toEqual(['Katarzyna']);
       expect(await q('4930901820')).toEqual(['Jürgen']);
+      // A phone number however it is written: separators, brackets, 00 for +, the national 0.
+      for (const phone of ['+49 30 901820', '+49-30-901820', '(+49) 30901820', '004930901820', '030 901820', '901 820']) expect([phone, await q(phone)]).toEqual([phone, ['Jürgen']]);
       expect(await q('nordlicht')).toEqual(['Zoë']);
       expect(await q('zzzqqq')).toEqual([]);
     });

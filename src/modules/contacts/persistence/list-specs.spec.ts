@@ -1,4 +1,4 @@
-import { COMPANY_LIST, CONTACT_LIST } from './list-specs';
+import { COMPANY_LIST, CONTACT_LIST, phoneDigits } from './list-specs';
 
 /** The SQL of `q` with its bound values, as the query engine would run it. */
 function search(spec: typeof CONTACT_LIST, q: string): { sql: string; values: unknown[] } {
@@ -37,5 +37,27 @@ describe('q on contacts and companies', () => {
   it('takes typos in a company against its whole search text (names and domains)', () => {
     const { sql } = search(COMPANY_LIST, 'Nordlicht');
     expect(sql).toContain(`contacts.search_norm("r"."search_text") %> contacts.search_norm(:p1)`);
+  });
+});
+
+describe('phoneDigits', () => {
+  it('reads a phone number as people write it as the digits the search text holds', () => {
+    expect(phoneDigits('+371 2000 0298')).toBe('37120000298');
+    expect(phoneDigits('(+371) 2000-0298')).toBe('37120000298');
+    expect(phoneDigits('0037120000298')).toBe('37120000298');
+    expect(phoneDigits('06 12 34 56 78')).toBe('612345678');
+    expect(phoneDigits('2000 0298')).toBe('20000298');
+  });
+
+  it('leaves alone what is not a phone number, or too short to be one', () => {
+    expect(phoneDigits('+33')).toBeNull();
+    expect(phoneDigits('007')).toBeNull();
+    expect(phoneDigits('Ada 2000')).toBeNull();
+    expect(phoneDigits('jean@2000.fr')).toBeNull();
+  });
+
+  it('searches contacts by those digits alone, and companies as before', () => {
+    expect(search(CONTACT_LIST, '+49 30 901820')).toEqual({ sql: `(contacts.search_norm("r"."search_text") LIKE :p0)`, values: ['%4930901820%'] });
+    expect(search(COMPANY_LIST, '+49 30 901820').values[0]).toBe('%+49 30 901820%');
   });
 });

@@ -17,12 +17,38 @@ const searchText = (alias: string) => `contacts.search_norm("${alias}"."search_t
  * time per row as a filter.
  */
 const MAX_TYPO_WORDS = 8;
-const trigramSearch = (what: string, typos: (alias: string) => string): TextSearch => ({
-  description: `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos. Without \`sort\`, a name (letters only, a word of four or more) lists the closest names first (trigram similarity), the newest first among equals; other searches list the newest first`,
+
+/** Digits, and the ways people write phone numbers around them. */
+const PHONE_LIKE = /^[\d\s()+.\-/]+$/;
+/** Fewer digits than this are not worth reading as a phone number. */
+const MIN_PHONE_DIGITS = 4;
+
+/**
+ * The digits to look for when `q` is a phone number as people write it (`+371 2000 0298`,
+ * `(+371) 20000298`, `0037120000298`, `06 12 34 56 78`): the search text holds each number in
+ * E.164 (`+37120000298`) and without its `+`, so separators go, an international `00` goes, and a
+ * national trunk `0` goes (`0612345678` is `+33612345678` without its country code and trunk
+ * prefix). Null when `q` is not a phone number.
+ */
+export function phoneDigits(q: string): string | null {
+  if (!PHONE_LIKE.test(q)) return null;
+  let digits = q.replace(/\D/g, '');
+  if (digits.startsWith('00')) digits = digits.slice(2);
+  else if (digits.startsWith('0')) digits = digits.slice(1);
+  return digits.length >= MIN_PHONE_DIGITS ? digits : null;
+}
+
+const trigramSearch = (what: string, typos: (alias: string) => string, phones = false): TextSearch => ({
+  description:
+    `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos. ` +
+    (phones ? 'A phone number matches however it is written (spaces, dashes, brackets, `+` or `00`, a national leading 0). ' : '') +
+    'Without `sort`, a name (letters only, a word of four or more) lists the closest names first (trigram similarity), the newest first among equals; other searches list the newest first',
   // Similarity of the whole name to `q`: the name typed (typos and all) outranks names that only
   // share a word with it, and matches in emails, phones or company names come after names.
   rank: (alias, q, bind) => `similarity(${typos(alias)}, contacts.search_norm(${bind(q)}))`,
   sql: (alias, q, bind) => {
+    const digits = phones ? phoneDigits(q) : null;
+    if (digits) return `(${searchText(alias)} LIKE ${bind(`%${digits}%`)})`;
     const like = `${searchText(alias)} LIKE contacts.search_norm(${bind(`%${escapeLike(q)}%`)}) ESCAPE '\\'`;
     const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_TYPO_WORDS);
     if (!words.length) return `(${like})`;
@@ -78,7 +104,7 @@ const COMPANY_FIELDS: Record<string, FieldSpecInput> = {
   tags: { type: 'tags' },
 };
 
-const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names', contactNameText);
+const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names', contactNameText, true);
 const COMPANY_SEARCH = trigramSearch('names and domains', searchText);
 
 /** Built-in fields only: what the repositories start from and what OpenAPI documents. */
