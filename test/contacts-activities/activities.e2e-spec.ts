@@ -236,6 +236,31 @@ describe('activities: CRUD, validation, lists and scope', () => {
       expect(fieldsOf(link.body)).toEqual(['contactIds[0]']);
     });
 
+    it('assigns and owns only through active users the caller can see, who can open the task (400 naming the field)', async () => {
+      const missing = '0193b6b2-6c1e-7c3a-9b55-2f4c3d1e0a11';
+      const remindAt = new Date(Date.now() + 3_600_000).toISOString();
+      const task = (extra: object) => ({ type: 'task', subject: 'Call back', remindAt, contactIds: [contactId], ...extra });
+      // The QA case: the South user would get a reminder about a task they cannot open; GET /users/{id} hides them from North.
+      await t.http().get(`/api/v1/users/${south.user.id}`).set(north.auth).expect(404);
+      for (const assigneeId of [south.user.id, missing]) {
+        expect(fieldsOf((await post(north.auth, task({ assigneeId })).expect(400)).body)).toEqual(['assigneeId']);
+      }
+      for (const ownerId of [south.user.id, missing]) {
+        expect(fieldsOf((await post(north.auth, task({ ownerId })).expect(400)).body)).toEqual(['ownerId']);
+      }
+      expect(fieldsOf((await post(admin, task({ teamId: missing })).expect(400)).body)).toEqual(['teamId']);
+      const mine = (await post(north.auth, task({})).expect(201)).body as { id: string; assigneeId: string };
+      expect(mine.assigneeId).toBe(north.user.id);
+      expect(fieldsOf((await t.http().patch(`/api/v1/activities/${mine.id}`).set(north.auth).send({ assigneeId: south.user.id }).expect(400)).body)).toEqual(['assigneeId']);
+      // An admin sees the South user, but a North task is still one they could not open; nor may it move away from its assignee.
+      expect(fieldsOf((await post(admin, task({ assigneeId: south.user.id, ownerId: north.user.id, teamId: north.user.teamIds[0] })).expect(400)).body)).toEqual(['assigneeId']);
+      expect(fieldsOf((await t.http().patch(`/api/v1/activities/${mine.id}`).set(admin).send({ ownerId: south.user.id, teamId: south.user.teamIds[0] }).expect(400)).body)).toEqual(['assigneeId']);
+      const peer = await teamMember(t, 'North');
+      const shared = await t.http().patch(`/api/v1/activities/${mine.id}`).set(north.auth).send({ assigneeId: peer.user.id }).expect(200);
+      expect(shared.body.assigneeId).toBe(peer.user.id);
+      await t.http().get(`/api/v1/activities/${mine.id}`).set(peer.auth).expect(200);
+    });
+
     it('lets an admin see both, and a role without the permission nothing (403)', async () => {
       await t.http().get(`/api/v1/activities/${northActivity}`).set(admin).expect(200);
       const readonly = await loginAs(t, await seedUser(t, { role: 'readonly' }));

@@ -15,7 +15,7 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await asAdmin(t);
-    await createRole(t, 'team-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, tags: { read: 'all' }, 'custom-fields': { read: 'all' } });
+    await createRole(t, 'team-rep', { contacts: TEAM_SCOPE, companies: TEAM_SCOPE, tags: { read: 'all' }, 'custom-fields': { read: 'all' }, users: { read: 'team' } });
     north = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['North'] }));
     south = await loginAs(t, await seedUser(t, { role: 'team-rep', teams: ['South'] }));
 
@@ -65,6 +65,39 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       const teams = await t.http().get('/api/v1/teams').set(admin).expect(200);
       const northTeam = teams.body.data.find((x: { name: string }) => x.name === 'North').id;
       await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Mover', teamId: northTeam }).expect(403);
+    });
+
+    it('gives a record only to an existing active user the caller can see, and only to an existing team (400 naming the field)', async () => {
+      const teams = await t.http().get('/api/v1/teams').set(admin).expect(200);
+      const northTeam = teams.body.data.find((x: { name: string }) => x.name === 'North').id as string;
+      const southUser = await seedUser(t, { role: 'team-rep', teams: ['South'] });
+      const northPeer = await seedUser(t, { role: 'team-rep', teams: ['North'] });
+      const gone = await seedUser(t, { role: 'team-rep', teams: ['North'] });
+      await t.http().patch(`/api/v1/users/${gone.id}`).set(admin).send({ status: 'disabled' }).expect(200);
+      const missing = '0193b6b2-6c1e-7c3a-9b55-2f4c3d1e0a11';
+      const field = async (req: Promise<{ status: number; headers: Record<string, string>; body: { errors?: { field: string }[] } }>, name: string) => {
+        const res = await req;
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.errors?.map((e) => e.field)).toEqual([name]);
+      };
+      // The QA case: a North rep hands a North contact to a South user, whom GET /users/{id} hides from them.
+      await t.http().get(`/api/v1/users/${southUser.id}`).set(north).expect(404);
+      for (const ownerId of [southUser.id, missing, gone.id]) {
+        await field(t.http().post('/api/v1/contacts').set(north).send({ firstName: 'own', ownerId }), 'ownerId');
+        await field(t.http().post('/api/v1/companies').set(north).send({ name: 'own', ownerId }), 'ownerId');
+        await field(t.http().patch(`/api/v1/contacts/${northIds[1]}`).set(north).send({ ownerId }), 'ownerId');
+      }
+      // An admin sees every user, but a user or a team that does not exist is still a 400.
+      await field(t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'own', ownerId: missing }), 'ownerId');
+      await field(t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'own', teamId: missing }), 'teamId');
+      await field(t.http().post('/api/v1/companies').set(admin).send({ name: 'own', teamId: missing }), 'teamId');
+      await field(t.http().patch(`/api/v1/companies/${(await t.http().get('/api/v1/companies').set(north)).body.data[0].id}`).set(admin).send({ teamId: missing }), 'teamId');
+      // A colleague of the same team is fine, and so is the admin's choice of any active user.
+      const peer = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'peer', ownerId: northPeer.id }).expect(201);
+      expect(peer.body).toMatchObject({ ownerId: northPeer.id, teamId: northTeam });
+      await t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'south', ownerId: southUser.id, teamId: southUser.teamIds[0] }).expect(201);
+      await t.http().delete(`/api/v1/contacts/${peer.body.id}`).set(admin).expect(204);
     });
   });
 

@@ -164,6 +164,42 @@ describe('contacts and companies (e2e)', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     });
 
+    // A nested object given as an array, a scalar or an array of objects: never a 5xx, never silently dropped.
+    let company: { body: { id: string } } | undefined;
+    let contact: { body: { id: string } } | undefined;
+    const wrongShapes: unknown[] = [[], [{ amount: '1', currency: 'EUR' }], [{ city: 'Riga' }], 'Riga', 12, true];
+    it.each(wrongShapes.map((v) => [JSON.stringify(v), v]))('refuses %s for annualRevenue and address, on create and patch', async (_, value) => {
+      const named = (res: { status: number; headers: Record<string, string>; body: { errors: { field: string }[] } }, field: string) => {
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body.errors.map((e) => e.field)).toContain(field);
+      };
+      company ??= await createCompany({ name: 'Shape Co', annualRevenue: { amount: '10.00', currency: 'EUR' }, address: { city: 'Riga' } }).expect(201);
+      contact ??= await createContact({ firstName: 'Shape', address: { city: 'Riga' } }, admin, '?skipDuplicateCheck=true').expect(201);
+      named(await createCompany({ name: 'X', annualRevenue: value }), 'annualRevenue');
+      named(await createCompany({ name: 'X', address: value }), 'address');
+      named(await createContact({ firstName: 'a', address: value }, admin, '?skipDuplicateCheck=true'), 'address');
+      named(await t.http().patch(`/api/v1/companies/${company.body.id}`).set(admin).send({ annualRevenue: value }), 'annualRevenue');
+      named(await t.http().patch(`/api/v1/companies/${company.body.id}`).set(admin).send({ address: value }), 'address');
+      named(await t.http().patch(`/api/v1/contacts/${contact.body.id}`).set(admin).send({ address: value }), 'address');
+      named(await t.http().post('/api/v1/contacts/batch').set(admin).send({ create: [{ firstName: 'b', address: value }] }), 'create[0].address');
+      // Nothing was stored or wiped.
+      const co = await t.http().get(`/api/v1/companies/${company.body.id}`).set(admin).expect(200);
+      expect(co.body).toMatchObject({ annualRevenue: { amount: '10.00', currency: 'EUR' }, address: { city: 'Riga' }, version: 1 });
+      expect((await t.http().get(`/api/v1/contacts/${contact.body.id}`).set(admin).expect(200)).body).toMatchObject({ address: { city: 'Riga' }, version: 1 });
+    });
+
+    it('refuses a list item that is not an object (emails, phones, companies, activity attendees)', async () => {
+      for (const [body, field] of [
+        [{ firstName: 'a', emails: [[{ email: 'a@x.example' }]] }, 'emails[0]'],
+        [{ firstName: 'a', phones: ['+37120000000'] }, 'phones[0]'],
+        [{ firstName: 'a', companies: [null] }, 'companies[0]'],
+      ] as Array<[object, string]>) {
+        const res = await createContact(body, admin, '?skipDuplicateCheck=true').expect(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
+    });
+
     it('rejects unknown filters, ops, sorts and bad values', async () => {
       for (const [query, field] of [
         [{ 'filter[nope][eq]': 'x' }, 'filter[nope]'],
@@ -208,6 +244,11 @@ describe('contacts and companies (e2e)', () => {
       await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'sel', label: 'Sel', type: 'select' }).expect(400);
       await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'Bad Key', label: 'x', type: 'text' }).expect(400);
       await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'deal', key: 'x', label: 'x', type: 'blob' }).expect(400);
+      // Names of Object.prototype members: no value could ever be written under them (the request pipe refuses such keys).
+      for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+        const res = await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key, label: 'x', type: 'text' }).expect(400);
+        expect([...new Set(res.body.errors.map((e: { field: string }) => e.field))]).toEqual(['key']);
+      }
 
       for (const [value, key] of [
         [{ level: 'platinum' }, 'level'],

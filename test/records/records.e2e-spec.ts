@@ -19,11 +19,13 @@ const actor = (id: number, teamIds: string[], things: Actor['permissions'][strin
 });
 
 const ADMIN = actor(1, [], {}, { isAdmin: true, roleName: 'admin' });
-const ALICE = actor(2, [TEAM_A], { read: 'team', create: 'team', update: 'team', delete: 'team' });
+const TEAM_THINGS = { read: 'team', create: 'team', update: 'team', delete: 'team' } as const;
+const ALICE = actor(2, [TEAM_A], TEAM_THINGS, { permissions: { things: TEAM_THINGS, users: { read: 'team' } } });
 const BOB = actor(3, [TEAM_A], { read: 'own', create: 'own', update: 'own', delete: 'own' });
 const CAROL = actor(4, [TEAM_B], { read: 'team', create: 'team', update: 'team', delete: 'team' });
 const READER = actor(5, [], { read: 'all' });
 const NOBODY = actor(6, [TEAM_A], {});
+const DISABLED = actor(7, [TEAM_A], TEAM_THINGS);
 
 describe('scoped records: scope, ETags, recycle bin, audit, pagination', () => {
   let t: TestApp;
@@ -40,6 +42,21 @@ describe('scoped records: scope, ETags, recycle bin, audit, pagination', () => {
   beforeAll(async () => {
     t = await createTestApp({ imports: [ThingsTestModule] });
     await t.dataSource.query(THINGS_DDL);
+    // The actors as rows: an owner a caller names must be a real, active user the caller can see.
+    const [role, noRole] = [uid(900), uid(901)];
+    await t.dataSource.query(`INSERT INTO platform.roles (id, name, permissions) VALUES ($1, 'things-test', $2::jsonb), ($3, 'nothing-test', '{}')`, [
+      role,
+      JSON.stringify({ things: TEAM_THINGS }),
+      noRole,
+    ]);
+    await t.dataSource.query(`INSERT INTO platform.teams (id, name) VALUES ($1, 'Team A'), ($2, 'Team B')`, [TEAM_A, TEAM_B]);
+    for (const [a, status] of [[ALICE, 'active'], [BOB, 'active'], [CAROL, 'active'], [NOBODY, 'active'], [DISABLED, 'disabled']] as const) {
+      await t.dataSource.query(
+        `INSERT INTO platform.users (id, email, password_hash, display_name, role_id, status) VALUES ($1, $2, 'x', 'x', $3, $4)`,
+        [a.userId, `${a.userId}@example.test`, a === NOBODY ? noRole : role, status],
+      );
+      if (a.teamIds.length) await t.dataSource.query(`INSERT INTO platform.team_members (team_id, user_id) VALUES ($1, $2)`, [a.teamIds[0], a.userId]);
+    }
     for (const [key, who, body] of [
       ['alice1', ALICE, { name: 'alice one', city: 'Riga' }],
       ['bob1', BOB, { name: 'bob one', city: 'Riga' }],
@@ -70,6 +87,29 @@ describe('scoped records: scope, ETags, recycle bin, audit, pagination', () => {
       expect(ok.status).toBe(201);
       await as(ADMIN).delete(`/test/things/${ok.body.id}`).expect(204);
       expect((await as(NOBODY).post('/test/things', { name: 'x' })).status).toBe(403);
+    });
+
+    it('refuses, with a 400 naming the field, an owner who is no active user the caller sees, who could not read the record, or a team that does not exist', async () => {
+      const fields = (res: { status: number; body: { errors?: { field: string }[] } }) => {
+        expect(res.status).toBe(400);
+        return res.body.errors?.map((e) => e.field);
+      };
+      const missing = uid(999);
+      // A team-scoped caller: a user of another team (hidden from them), no user at all, a disabled user.
+      expect(fields(await as(ALICE).post('/test/things', { name: 'x', ownerId: CAROL.userId, teamId: TEAM_A }))).toEqual(['ownerId']);
+      expect(fields(await as(ALICE).post('/test/things', { name: 'x', ownerId: missing, teamId: TEAM_A }))).toEqual(['ownerId']);
+      expect(fields(await as(ALICE).post('/test/things', { name: 'x', ownerId: DISABLED.userId, teamId: TEAM_A }))).toEqual(['ownerId']);
+      expect(fields(await as(ALICE).patch(`/test/things/${ids.alice1}`, { ownerId: missing }))).toEqual(['ownerId']);
+      // An admin sees every user, but not one who does not exist, nor a team that does not exist, nor an owner who may not read things.
+      expect(fields(await as(ADMIN).post('/test/things', { name: 'x', ownerId: missing }))).toEqual(['ownerId']);
+      expect(fields(await as(ADMIN).post('/test/things', { name: 'x', teamId: uid(998) }))).toEqual(['teamId']);
+      expect(fields(await as(ADMIN).patch(`/test/things/${ids.alice1}`, { teamId: uid(998) }))).toEqual(['teamId']);
+      expect(fields(await as(ADMIN).post('/test/things', { name: 'x', ownerId: NOBODY.userId, teamId: TEAM_A }))).toEqual(['ownerId']);
+      expect(await t.dataSource.query(`SELECT id FROM test_things WHERE name = 'x'`)).toEqual([]);
+      // The admin may give a record to anyone who exists and may read it.
+      const ok = await as(ADMIN).post('/test/things', { name: 'for carol', ownerId: CAROL.userId, teamId: TEAM_B });
+      expect(ok.status).toBe(201);
+      await t.dataSource.query(`DELETE FROM test_things WHERE id = $1`, [ok.body.id]);
     });
   });
 

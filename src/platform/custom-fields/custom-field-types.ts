@@ -17,6 +17,13 @@ export interface CustomFieldShape {
 }
 
 export const CUSTOM_FIELD_KEY = /^[a-z][a-zA-Z0-9_]{0,49}$/;
+/**
+ * Keys a definition may not take: the names of Object.prototype members (`constructor`,
+ * `toString`, …). The request pipe refuses them as keys anywhere in a body (see
+ * platform/http/validation.ts), so a value could never be written under one, and every plain
+ * object lookup would find the inherited member.
+ */
+export const RESERVED_CUSTOM_FIELD_KEYS: readonly string[] = Object.getOwnPropertyNames(Object.prototype);
 export const MAX_CUSTOM_TEXT = 2000;
 export const MAX_SELECT_OPTIONS = 200;
 
@@ -131,7 +138,7 @@ export function applyCustomValues(
   }
   if (creating) {
     for (const def of defs) {
-      if (def.required && (values[def.key] === undefined || values[def.key] === null)) problems.push({ field: `${at}.${def.key}`, message: 'is required' });
+      if (def.required && (!Object.hasOwn(values, def.key) || values[def.key] === undefined || values[def.key] === null)) problems.push({ field: `${at}.${def.key}`, message: 'is required' });
     }
   }
   return { values, problems };
@@ -140,7 +147,7 @@ export function applyCustomValues(
 /** Only the values of live definitions: what a response shows. */
 export function visibleCustomValues(defs: readonly CustomFieldShape[], stored: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const def of defs) if (stored[def.key] !== undefined) out[def.key] = stored[def.key];
+  for (const def of defs) if (Object.hasOwn(stored, def.key) && stored[def.key] !== undefined) out[def.key] = stored[def.key];
   return out;
 }
 

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
-import { createValidationPipe, nullErrors, reservedKeyErrors } from './validation';
+import { createValidationPipe, nullErrors, reservedKeyErrors, shapeErrors } from './validation';
 
 class LineDto {
   @IsString() sku: string;
@@ -107,5 +107,38 @@ describe('null for a property the document does not declare nullable', () => {
   it('is accepted where declared nullable', async () => {
     expect(await run({ nickname: null, address: null })).toBeInstanceOf(PersonDto);
     expect(await run({ address: { region: null } })).toBeInstanceOf(PersonDto);
+  });
+});
+
+describe('a nested object given in the wrong shape', () => {
+  class MoneyDto {
+    @ApiPropertyOptional() @IsString() amount: string;
+  }
+  class AccountDto {
+    @ApiPropertyOptional({ type: MoneyDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => MoneyDto) revenue?: MoneyDto | null;
+    @ApiPropertyOptional({ type: [MoneyDto] }) @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => MoneyDto) history?: MoneyDto[];
+  }
+  const run = async (value: unknown) => {
+    try {
+      return await pipe.transform(value, { type: 'body', metatype: AccountDto });
+    } catch (err) {
+      return err as DomainError;
+    }
+  };
+
+  it('is refused, naming the field: an array or a scalar for one object, a non-object item in a list', async () => {
+    for (const revenue of [[], [{ amount: '1' }], 'x', 5, true]) {
+      const err = (await run({ revenue })) as DomainError;
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err.errors.map((e) => e.field)).toContain('revenue');
+    }
+    const err = (await run({ history: [{ amount: '1' }, [{ amount: '2' }], 'x', null] })) as DomainError;
+    expect(err.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['history[1]', 'history[2]', 'history[3]']));
+    expect(shapeErrors({ revenue: [] }, AccountDto)).toEqual([{ field: 'revenue', message: 'must be an object' }]);
+  });
+
+  it('is accepted as an object, a list of objects, or null where nullable', async () => {
+    expect(await run({ revenue: { amount: '1' }, history: [{ amount: '2' }] })).toBeInstanceOf(AccountDto);
+    expect(await run({ revenue: null })).toBeInstanceOf(AccountDto);
   });
 });

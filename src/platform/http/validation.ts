@@ -57,6 +57,7 @@ export function reservedKeyErrors(value: unknown): FieldError[] {
 interface PropertyDoc {
   nullable?: boolean;
   type?: unknown;
+  isArray?: boolean;
 }
 
 const BUILT_INS = new Set<unknown>([String, Number, Boolean, Date, Object, Array]);
@@ -96,24 +97,54 @@ export function nullErrors(value: unknown, metatype: Type | undefined, path = ''
   return out;
 }
 
+const isObjectValue = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `{field, message}` for every documented nested-DTO property given a value of the wrong shape,
+ * at any depth: anything but an object where the document says one object (`address: []`), and
+ * anything but an object as an item of a list of objects (`emails: [[…]]`). class-validator's
+ * `@ValidateNested()` validates each item of an array it is given instead of refusing it, so
+ * `annualRevenue: [{…}]` would pass and reach the service as an array (a 500, or data lost).
+ */
+export function shapeErrors(value: unknown, metatype: Type | undefined, path = ''): FieldError[] {
+  if (!metatype || !isObjectValue(value)) return [];
+  const out: FieldError[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const doc = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, metatype.prototype as object, key) as PropertyDoc | undefined;
+    const nested = doc && nestedClass(doc);
+    if (!doc || !nested || child === null || child === undefined) continue;
+    const field = path ? `${path}.${key}` : key;
+    if (doc.isArray || Array.isArray(doc.type)) {
+      // Not an array at all: @IsArray() names it.
+      if (!Array.isArray(child)) continue;
+      child.forEach((item, i) => {
+        if (isObjectValue(item)) out.push(...shapeErrors(item, nested, `${field}[${i}]`));
+        else out.push({ field: `${field}[${i}]`, message: 'must be an object' });
+      });
+    } else if (!isObjectValue(child)) out.push({ field, message: 'must be an object' });
+    else out.push(...shapeErrors(child, nested, field));
+  }
+  return out;
+}
+
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!this.toValidate(metadata)) return super.transform(value, metadata);
     const reserved = reservedKeyErrors(value);
     if (reserved.length) throw validationFailed(reserved);
-    const nulls = nullErrors(value, metadata.metatype);
+    const early = [...nullErrors(value, metadata.metatype), ...shapeErrors(value, metadata.metatype)];
     let result: unknown;
     try {
       result = await super.transform(value, metadata);
     } catch (err) {
-      // One answer names every bad field: class-validator's and the nulls it let through.
-      if (err instanceof DomainError && err.code === 'VALIDATION_FAILED' && nulls.length) {
+      // One answer names every bad field: class-validator's and the nulls and shapes it let through.
+      if (err instanceof DomainError && err.code === 'VALIDATION_FAILED' && early.length) {
         const known = new Set(err.errors.map((e) => e.field));
-        throw validationFailed([...err.errors, ...nulls.filter((e) => !known.has(e.field))]);
+        throw validationFailed([...err.errors, ...early.filter((e) => !known.has(e.field))]);
       }
       throw err;
     }
-    if (nulls.length) throw validationFailed(nulls);
+    if (early.length) throw validationFailed(early);
     return result;
   }
 }

@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import { CLS_ACTOR, SYSTEM_ACTOR } from '../access/actor';
+import { Actor, CLS_ACTOR, SYSTEM_ACTOR } from '../access/actor';
 import { AppConfig } from '../config/config';
 import { DomainError, invalid } from '../errors/domain-error';
 import { TeamsService } from './application/teams.service';
 import { UsersService } from './application/users.service';
 import { RolesService } from './application/roles.service';
 import { UserView } from './domain/views';
+import { ActorLoader } from './persistence/actor-loader';
+import { UUID } from './persistence/identity-store';
 import { RoleEntity } from './persistence/role.entity';
 
 export interface IdentityUser {
@@ -64,6 +66,7 @@ export class IdentityFacade {
     private readonly users: UsersService,
     private readonly teams: TeamsService,
     private readonly roles: RolesService,
+    private readonly actors: ActorLoader,
   ) {}
 
   createUser(cmd: CreateUserCommand): Promise<{ user: IdentityUser; generatedPassword?: string }> {
@@ -99,6 +102,32 @@ export class IdentityFacade {
         return toUser(await this.users.get(SYSTEM_ACTOR, id));
       } catch (err) {
         if (err instanceof DomainError && err.kind === 'not_found') return null;
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * A user `caller` may give a record to (as its owner, as a task's assignee): live, active, and
+   * one the caller may see, as GET /users/{id} shows them (the caller's own user always). Returned
+   * as the Actor that user acts as, so the record's rules can ask what they may reach; null when
+   * the user does not exist, is disabled or deleted, or is hidden from the caller.
+   */
+  assignableUser(caller: Actor, id: string): Promise<Actor | null> {
+    return this.inContext(async () => {
+      if (!UUID.test(id) || (caller.userId !== id && !(await this.users.canRead(caller, id)))) return null;
+      return this.actors.forUser(id);
+    });
+  }
+
+  /** Whether `id` is a live team (a record's teamId). */
+  teamExists(id: string): Promise<boolean> {
+    return this.inContext(async () => {
+      try {
+        await this.teams.get(SYSTEM_ACTOR, id);
+        return true;
+      } catch (err) {
+        if (err instanceof DomainError && err.kind === 'not_found') return false;
         throw err;
       }
     });

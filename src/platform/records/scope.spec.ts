@@ -1,6 +1,6 @@
 import { Actor } from '../access/actor';
 import { SqlParams } from '../query/sql';
-import { assignableWithin, scopeCondition } from './scope';
+import { assignableWithin, scopeCondition, withinScope } from './scope';
 
 const T1 = 't1';
 const T2 = 't2';
@@ -37,5 +37,18 @@ describe('assignableWithin', () => {
     ['none', 'u1', T1, false],
   ] as const)('%s scope, owner %s, team %s → %s', (scope, owner, team, ok) => {
     expect(assignableWithin(scope, me, owner, team)).toBe(ok);
+  });
+});
+
+describe('withinScope', () => {
+  it('reaches in memory exactly what scopeCondition reaches in SQL', () => {
+    expect(withinScope('all', me, 'u2', T2)).toBe(true);
+    expect(withinScope('none', me, 'u1', T1)).toBe(false);
+    expect(withinScope('own', me, 'u1', T2)).toBe(true);
+    expect(withinScope('own', me, 'u2', T1)).toBe(false);
+    expect(withinScope('team', me, 'u2', T1)).toBe(true);
+    expect(withinScope('team', me, 'u1', null)).toBe(true);
+    expect(withinScope('team', me, 'u2', T2)).toBe(false);
+    expect(withinScope('team', me, 'u2', null)).toBe(false);
   });
 });

@@ -24,6 +24,21 @@ export function scopeCondition(scope: Scope, actor: Actor, alias: string, params
   }
 }
 
+/** scopeCondition for one record in memory: whether `scope` lets `actor` reach a record with this owner and team. */
+export function withinScope(scope: Scope, actor: Actor, ownerId: string | null, teamId: string | null): boolean {
+  const owns = actor.userId !== null && ownerId === actor.userId;
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'own':
+      return owns;
+    case 'team':
+      return owns || (teamId !== null && actor.teamIds.includes(teamId));
+  }
+}
+
 /**
  * Whether the actor may give a record this owner and team. Stricter than reading: besides
  * ending up within the scope, a record is never pushed into a team the actor is not part of.

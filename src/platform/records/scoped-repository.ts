@@ -3,7 +3,7 @@ import { EntityManager, EntityMetadata, SelectQueryBuilder } from 'typeorm';
 import { Action, Actor, Scope, scopeOf } from '../access/actor';
 import { AuditPolicy } from '../audit/diff';
 import { newId, OwnedRecordEntity, RecordEntity } from '../database/columns';
-import { DomainError, forbidden, invalid, notFound } from '../errors/domain-error';
+import { DomainError, FieldError, forbidden, invalid, notFound } from '../errors/domain-error';
 import { DELETED_FIELD, ListSpec } from '../query/list-spec';
 import { filterMentions } from '../query/filter';
 import { ListQuery, Page } from '../query/list-query';
@@ -13,7 +13,7 @@ import { preconditionFailed } from './etag';
 import { rowHydrator, tableSelect } from './hydrate';
 import { poolQuery } from '../database/pool-query';
 import { RecordDeps } from './record-deps';
-import { assignableWithin, scopeCondition } from './scope';
+import { assignableWithin, scopeCondition, withinScope } from './scope';
 
 export interface ScopedResource<E extends RecordEntity> {
   entity: new () => E;
@@ -245,6 +245,7 @@ export abstract class ScopedRepository<E extends RecordEntity> {
       owned.ownerId = given.ownerId !== undefined ? given.ownerId : actor.userId;
       owned.teamId = given.teamId !== undefined ? given.teamId : (actor.teamIds[0] ?? null);
       this.assertAssignable(scope, actor, owned.ownerId, owned.teamId);
+      await this.assertOwnerAndTeam(actor, owned.ownerId, owned.teamId, { owner: given.ownerId !== undefined, team: given.teamId !== undefined });
     }
     await this.manager.insert(this.resource.entity, entity as never);
     const saved = await this.reload(entity.id);
@@ -263,7 +264,10 @@ export abstract class ScopedRepository<E extends RecordEntity> {
     if (this.owned && ('ownerId' in values || 'teamId' in values)) {
       const cur = current as unknown as OwnedRecordEntity;
       const next = values as Partial<OwnedRecordEntity>;
-      this.assertAssignable(scope, actor, next.ownerId !== undefined ? next.ownerId : cur.ownerId, next.teamId !== undefined ? next.teamId : cur.teamId);
+      const ownerId = next.ownerId !== undefined ? next.ownerId : cur.ownerId;
+      const teamId = next.teamId !== undefined ? next.teamId : cur.teamId;
+      this.assertAssignable(scope, actor, ownerId, teamId);
+      await this.assertOwnerAndTeam(actor, ownerId, teamId, { owner: ownerId !== cur.ownerId, team: teamId !== cur.teamId });
     }
     const before = this.snapshot(current);
     if (Object.keys(values).every((k) => sameValue(before[k], values[k]))) return current;
@@ -355,6 +359,25 @@ export abstract class ScopedRepository<E extends RecordEntity> {
 
   private definedValues(patch: object): Record<string, unknown> {
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  }
+
+  /**
+   * An owner the caller names (other than itself) must be a live, active user the caller may see
+   * (as GET /users/{id} shows them) and one who may read the record with their own role; a team
+   * must be a live team. Otherwise a 400 naming the field: a record is never handed to a user who
+   * does not exist, whom the caller cannot know of, or who could not open it.
+   */
+  private async assertOwnerAndTeam(actor: Actor, ownerId: string | null, teamId: string | null, changed: { owner: boolean; team: boolean }): Promise<void> {
+    const errors: FieldError[] = [];
+    if (changed.owner && ownerId !== null && ownerId !== actor.userId) {
+      const owner = await this.deps.identity.assignableUser(actor, ownerId);
+      if (!owner) errors.push({ field: 'ownerId', message: 'is not an active user you can see' });
+      else if (!withinScope(scopeOf(owner, this.resource.resource, 'read'), owner, ownerId, teamId)) {
+        errors.push({ field: 'ownerId', message: `is a user who may not read ${this.resource.resource}` });
+      }
+    }
+    if (changed.team && teamId !== null && !(await this.deps.identity.teamExists(teamId))) errors.push({ field: 'teamId', message: 'is not an existing team' });
+    if (errors.length) throw new DomainError('VALIDATION_FAILED', 'validation', `Invalid request: ${errors.map((e) => e.field).join(', ')}.`, errors);
   }
 
   private assertAssignable(scope: Scope, actor: Actor, ownerId: string | null, teamId: string | null): void {

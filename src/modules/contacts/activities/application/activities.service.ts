@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Transactional } from '@nestjs-cls/transactional';
-import { Actor } from '../../../../platform/access/actor';
+import { Actor, scopeOf } from '../../../../platform/access/actor';
 import { FieldError } from '../../../../platform/errors/domain-error';
 import { IdentityFacade } from '../../../../platform/identity/identity.facade';
 import { ListQuery, Page } from '../../../../platform/query/list-query';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
+import { withinScope } from '../../../../platform/records/scope';
 import { WriteOptions } from '../../../../platform/records/scoped-repository';
 import { activityInvalid } from '../domain/activity.errors';
 import { ActivityInput } from '../domain/activity.input';
@@ -45,9 +46,11 @@ export class ActivitiesService {
     const { values, errors } = resolveActivity(input.type, null, input, { now: new Date(), actorUserId: actor.userId });
     const subjects = this.subjectsOf(input);
     if (!subjects.length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
-    errors.push(...(await this.checkSubjects(actor, input)), ...(await this.checkAssignee(values.assigneeId)));
+    errors.push(...(await this.checkSubjects(actor, input)));
+    const assignee = await this.checkAssignee(actor, values.assigneeId, errors);
     if (errors.length) throw activityInvalid(errors);
     const created = await this.activities.create(actor, { type: input.type, ...values, ownerId: input.ownerId, teamId: input.teamId });
+    this.assertAssigneeReaches(assignee, created);
     await this.activities.replaceLinks(created.id, [], subjects);
     await this.scheduleReminder(created);
     return { entity: created, subjects: await this.subjectsFor(created.id) };
@@ -63,10 +66,16 @@ export class ActivitiesService {
       if (!kept.length && !this.subjectsOf(input).length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
     }
     errors.push(...(await this.checkSubjects(actor, input)));
-    if (values.assigneeId !== undefined && values.assigneeId !== current.assigneeId) errors.push(...(await this.checkAssignee(values.assigneeId)));
+    const assigneeChanged = values.assigneeId !== undefined && values.assigneeId !== current.assigneeId;
+    const assignee = assigneeChanged ? await this.checkAssignee(actor, values.assigneeId, errors) : null;
     if (errors.length) throw activityInvalid(errors);
     const before = await this.subjectsFor(id);
     let saved = await this.activities.update(actor, id, { ...values, ownerId: input.ownerId, teamId: input.teamId }, opts);
+    if (assignee) this.assertAssigneeReaches(assignee, saved);
+    else if (saved.assigneeId && (saved.ownerId !== current.ownerId || saved.teamId !== current.teamId)) {
+      // Moved to another owner or team: the assignee must still be able to open it.
+      this.assertAssigneeReaches(await this.identity.assignableUser(actor, saved.assigneeId), saved);
+    }
     if (saved.version !== current.version && this.reminderMoved(current, saved)) await this.scheduleReminder(saved);
     if (!replaced.length) return { entity: saved, subjects: before };
     await this.activities.replaceLinks(id, replaced, this.subjectsOf(input));
@@ -122,9 +131,25 @@ export class ActivitiesService {
     return errors;
   }
 
-  private async checkAssignee(assigneeId: string | null | undefined): Promise<FieldError[]> {
-    if (!assigneeId) return [];
-    return (await this.identity.findUserById(assigneeId)) ? [] : [{ field: 'assigneeId', message: 'is not an active user' }];
+  /**
+   * The assignee a caller names: a live, active user the caller may see (GET /users/{id}), or
+   * the error naming assigneeId. Returned as the Actor they act as, for assertAssigneeReaches.
+   */
+  private async checkAssignee(actor: Actor, assigneeId: string | null | undefined, errors: FieldError[]): Promise<Actor | null> {
+    if (!assigneeId) return null;
+    const assignee = await this.identity.assignableUser(actor, assigneeId);
+    if (!assignee) errors.push({ field: 'assigneeId', message: 'is not an active user you can see' });
+    return assignee;
+  }
+
+  /**
+   * The assignee gets the task's reminder: they must be able to open the task with their own
+   * activities scope (its owner, a member of its team, or a wider scope). Thrown inside the
+   * write's transaction, so the write is undone.
+   */
+  private assertAssigneeReaches(assignee: Actor | null, task: ActivityEntity): void {
+    if (!assignee || withinScope(scopeOf(assignee, 'activities', 'read'), assignee, task.ownerId, task.teamId)) return;
+    throw activityInvalid([{ field: 'assigneeId', message: 'may not open this activity: assign it to its owner or to a member of its team' }]);
   }
 
   private async subjectsFor(id: string): Promise<SubjectRef[]> {

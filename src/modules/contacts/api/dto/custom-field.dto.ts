@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { CUSTOM_FIELD_KEY, CUSTOM_FIELD_TYPES, CustomFieldType, MAX_SELECT_OPTIONS } from '../../../../platform/custom-fields/custom-field-types';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { CUSTOM_FIELD_KEY, CUSTOM_FIELD_TYPES, CustomFieldType, MAX_SELECT_OPTIONS, RESERVED_CUSTOM_FIELD_KEYS } from '../../../../platform/custom-fields/custom-field-types';
 import { CUSTOM_FIELD_ENTITIES, CustomFieldEntity } from '../../domain/contact.types';
 import { CustomFieldDefinitionEntity } from '../../persistence/custom-field-definition.entity';
 
@@ -9,9 +9,14 @@ export class CreateCustomFieldDto {
   @IsIn(CUSTOM_FIELD_ENTITIES)
   entity: CustomFieldEntity;
 
-  @ApiProperty({ example: 'loyaltyLevel', pattern: CUSTOM_FIELD_KEY.source, description: 'Name in `customFields` and in filters (`customFields.<key>`); cannot change' })
+  @ApiProperty({
+    example: 'loyaltyLevel',
+    pattern: CUSTOM_FIELD_KEY.source,
+    description: 'Name in `customFields` and in filters (`customFields.<key>`); cannot change. Names of JavaScript object members (`constructor`, `toString`, `valueOf`, …) are reserved.',
+  })
   @IsString()
   @Matches(CUSTOM_FIELD_KEY, { message: 'key must start with a lower-case letter and hold only letters, digits and _ (at most 50)' })
+  @IsNotIn(RESERVED_CUSTOM_FIELD_KEYS, { message: 'key is a reserved name (a member of every JavaScript object)' })
   key: string;
 
   @ApiProperty({ example: 'Loyalty level', maxLength: 100 })
