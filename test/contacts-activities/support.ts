@@ -23,6 +23,7 @@ export async function createCompany(t: TestApp, auth: Auth, extra: Record<string
     .http()
     .post('/api/v1/companies')
     .set(auth)
+    .query({ skipDuplicateCheck: 'true' })
     .send({ name: `Acme ${suffix()}`, ...extra });
   if (res.status !== 201) throw new Error(`creating a company failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;

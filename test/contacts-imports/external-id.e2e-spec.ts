@@ -44,7 +44,8 @@ describe('externalId on contacts and companies (e2e)', () => {
   it('works the same on companies', async () => {
     const c = await t.http().post('/api/v1/companies').set(admin).send({ name: 'Acme', externalId: 'erp-9' }).expect(201);
     expect(c.body.externalId).toBe('erp-9');
-    await t.http().post('/api/v1/companies').set(admin).send({ name: 'Acme 2', externalId: 'erp-9' }).expect(409);
+    // Past the duplicate check ("Acme 2" looks like "Acme"): the 409 is the external id's.
+    await t.http().post('/api/v1/companies?skipDuplicateCheck=true').set(admin).send({ name: 'Acme 2', externalId: 'erp-9' }).expect(409);
     // A contact may carry the same external id as a company: uniqueness is per entity.
     await t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'Same', externalId: 'erp-9' }).expect(201);
     const found = await t.http().get('/api/v1/companies?filter[externalId][in]=erp-9').set(admin).expect(200);

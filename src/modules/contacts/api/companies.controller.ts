@@ -1,21 +1,54 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Actor } from '../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../platform/access/decorators';
 import { Idempotent } from '../../../platform/http/idempotency/idempotent.decorator';
 import { uuidParam, WithLocation } from '../../../platform/http/route-helpers';
 import { Page, toPage } from '../../../platform/query/list-query';
-import { ApiListQuery, ApiPagedOkResponse, ApiProblems, ApiSearchBody } from '../../../platform/query/swagger';
+import { ApiListQuery, ApiPagedOkResponse, ApiProblems, ApiSearchBody, ProblemDto } from '../../../platform/query/swagger';
 import { ApiBatchOkResponse, BatchItemResult } from '../../../platform/records/batch';
 import { ApiIfMatch, IfMatch, WithETag } from '../../../platform/records/etag';
 import { CompaniesService, CompanyView } from '../application/companies.service';
 import { ContactsBatchService } from '../application/contacts-batch.service';
 import { COMPANY_LIST, CUSTOM_FIELD_FILTERS } from '../persistence/list-specs';
 import { CountDto } from './dto/contact.dto';
-import { CompanyBatchDto, CompanyResponseDto, CreateCompanyDto, toCompanyResponse, UpdateCompanyDto } from './dto/company.dto';
-import { RawListQuery, RawSearchBody } from './http';
+import {
+  CompanyBatchDto,
+  CompanyDuplicateCandidateDto,
+  CompanyDuplicateListDto,
+  CompanyResponseDto,
+  CreateCompanyDto,
+  toCompanyResponse,
+  UpdateCompanyDto,
+} from './dto/company.dto';
+import { QueryFlag, RawListQuery, RawSearchBody } from './http';
 
 const toResponse = (v: CompanyView): CompanyResponseDto => toCompanyResponse(v.company, v.customFields);
+
+const POSSIBLE_DUPLICATE_EXAMPLE = {
+  type: 'urn:crm:problem:company-possible-duplicate',
+  title: 'Conflict',
+  status: 409,
+  detail: 'This company looks like one that exists already; pass ?skipDuplicateCheck=true to create it anyway.',
+  instance: '/api/v1/companies',
+  requestId: '0193b6b2-6c1e-7c3a-9b55-2f4c3d1e0a11',
+  code: 'COMPANY_POSSIBLE_DUPLICATE',
+  errors: [],
+  candidates: [{ id: '01933b8e-5f3a-7c1e-9a2b-4d5e6f708192', score: 1, reason: 'domain' }],
+};
 
 const CUSTOM_FILTERS =
   ' Custom fields filter and sort as `customFields.<key>` (money: `customFields.<key>` is the amount, `customFields.<key>.currency` the currency), with the operators of their type.';
@@ -65,24 +98,54 @@ export class CompaniesController {
   @HttpCode(200)
   @RequirePermission('companies', 'create')
   @Idempotent()
-  @ApiOperation({ summary: 'Create or update up to 100 companies', description: 'Either `create` or `update` (items with their id), in one transaction, with a result per item.' })
+  @ApiOperation({
+    summary: 'Create or update up to 100 companies',
+    description:
+      'Either `create` or `update` (items with their id), in one transaction, with a result per item. A created item that looks like an existing company is a 409 item (code COMPANY_POSSIBLE_DUPLICATE; `GET /companies/{id}/duplicates` lists candidates), unless `skipDuplicateCheck=true`.',
+  })
+  @ApiQuery({ name: 'skipDuplicateCheck', required: false, schema: { type: 'boolean', default: false } })
   @ApiBatchOkResponse(CompanyResponseDto)
   @ApiProblems(400, 401, 403)
-  async batch(@CurrentActor() actor: Actor, @Body() body: CompanyBatchDto): Promise<{ results: BatchItemResult<CompanyResponseDto>[] }> {
-    const results = await this.batches.companiesBatch(actor, body);
+  async batch(
+    @CurrentActor() actor: Actor,
+    @Body() body: CompanyBatchDto,
+    @QueryFlag('skipDuplicateCheck') skipDuplicateCheck: boolean,
+  ): Promise<{ results: BatchItemResult<CompanyResponseDto>[] }> {
+    const results = await this.batches.companiesBatch(actor, body, { skipDuplicateCheck });
     return { results: results.map((r) => ({ ...r, data: r.data && toResponse(r.data) })) };
   }
 
   @Post()
   @RequirePermission('companies', 'create')
+  // Above @Idempotent(): its generic 409 (a retry while the first request runs) is applied first,
+  // and this one's schema then replaces it instead of being replaced by it.
+  @ApiExtraModels(CompanyDuplicateCandidateDto)
+  @ApiConflictResponse({
+    description: 'A possible duplicate (code COMPANY_POSSIBLE_DUPLICATE), with `candidates`',
+    content: {
+      'application/problem+json': {
+        schema: { allOf: [{ $ref: getSchemaPath(ProblemDto) }, { type: 'object', properties: { candidates: { type: 'array', items: { $ref: getSchemaPath(CompanyDuplicateCandidateDto) } } } }] },
+        example: POSSIBLE_DUPLICATE_EXAMPLE,
+      },
+    },
+  })
   @Idempotent()
   @WithLocation()
   @WithETag()
-  @ApiOperation({ summary: 'Create a company' })
+  @ApiOperation({
+    summary: 'Create a company',
+    description:
+      'Answers 409 with `candidates` (id, score, reason) when a company you can see shares a domain with it or has a very similar name, unless `skipDuplicateCheck=true`.',
+  })
+  @ApiQuery({ name: 'skipDuplicateCheck', required: false, schema: { type: 'boolean', default: false } })
   @ApiCreatedResponse({ type: CompanyResponseDto })
   @ApiProblems(400, 401, 403)
-  async create(@CurrentActor() actor: Actor, @Body() body: CreateCompanyDto): Promise<CompanyResponseDto> {
-    return toResponse(await this.companies.create(actor, body));
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateCompanyDto,
+    @QueryFlag('skipDuplicateCheck') skipDuplicateCheck: boolean,
+  ): Promise<CompanyResponseDto> {
+    return toResponse(await this.companies.create(actor, body, { skipDuplicateCheck }));
   }
 
   @Get(':id')
@@ -94,6 +157,16 @@ export class CompaniesController {
   @ApiProblems(400, 401, 403, 404)
   async get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<CompanyResponseDto> {
     return toResponse(await this.companies.get(actor, id));
+  }
+
+  @Get(':id/duplicates')
+  @RequirePermission('companies', 'read')
+  @ApiOperation({ summary: 'Companies that look like this one', description: 'Companies you can see with a domain in common (score 1) or a very similar name (the similarity), best first.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CompanyDuplicateListDto })
+  @ApiProblems(400, 401, 403, 404)
+  async duplicates(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<CompanyDuplicateListDto> {
+    return { data: await this.companies.duplicates(actor, id) };
   }
 
   @Patch(':id')

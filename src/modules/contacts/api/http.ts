@@ -20,3 +20,12 @@ export class BooleanQueryPipe implements PipeTransform<unknown, boolean> {
     throw invalid(this.name, 'must be true or false');
   }
 }
+
+/**
+ * A `?flag=true|false` query parameter (absent: false), read from the raw query string, so a bad
+ * value is a 400 naming it. Declared as `@Query(name) x: boolean`, the global ValidationPipe would
+ * first turn anything but "true" into false, and `?flag=maybe` would pass as false.
+ */
+export const QueryFlag = createParamDecorator((name: string, ctx: ExecutionContext): boolean =>
+  new BooleanQueryPipe(name).transform(ctx.switchToHttp().getRequest<{ query: Record<string, unknown> }>().query[name]),
+);

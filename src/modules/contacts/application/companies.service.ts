@@ -6,7 +6,8 @@ import { FieldError } from '../../../platform/errors/domain-error';
 import { Page, parseListQueryString, parseSearchBody } from '../../../platform/query/list-query';
 import { OutboxService } from '../../../platform/queue/outbox.service';
 import { WriteOptions } from '../../../platform/records/scoped-repository';
-import { validationFailed } from '../domain/contacts.errors';
+import { CompanyDuplicateCandidate } from '../domain/contact.types';
+import { possibleCompanyDuplicate, validationFailed } from '../domain/contacts.errors';
 import { companySearchText, contactSearchText, normalizeDomain } from '../domain/normalize';
 import { COMPANY_CREATED, COMPANY_DELETED, COMPANY_RESTORED, COMPANY_UPDATED } from '../events/contacts.events';
 import { CompanyEntity } from '../persistence/company.entity';
@@ -34,6 +35,11 @@ export interface CompanyInput {
 export interface CompanyView {
   company: CompanyEntity;
   customFields: Record<string, unknown>;
+}
+
+export interface CreateCompanyOptions {
+  /** Create even when it looks like an existing company. */
+  skipDuplicateCheck?: boolean;
 }
 
 type CompanyData = Partial<Omit<CompanyEntity, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'deletedAt'>>;
@@ -73,9 +79,13 @@ export class CompaniesService {
   }
 
   @Transactional()
-  async create(actor: Actor, input: CompanyInput): Promise<CompanyView> {
+  async create(actor: Actor, input: CompanyInput, opts: CreateCompanyOptions = {}): Promise<CompanyView> {
     const defs = await this.customFields.shapes('company');
     const data = await this.prepare(actor, input, null, defs);
+    if (!opts.skipDuplicateCheck) {
+      const candidates = await this.duplicatesOf(actor, data, undefined);
+      if (candidates.length) throw possibleCompanyDuplicate(candidates);
+    }
     const company = await this.companies.create(actor, data);
     await this.outbox.publish(COMPANY_CREATED, { companyId: company.id });
     return this.view(company, defs);
@@ -103,6 +113,16 @@ export class CompaniesService {
     const company = await this.companies.restore(actor, id, opts);
     await this.outbox.publish(COMPANY_RESTORED, { companyId: id });
     return this.view(company, await this.customFields.shapes('company'));
+  }
+
+  /** Companies that look like this one (a shared domain, or a very similar name). */
+  async duplicates(actor: Actor, id: string): Promise<CompanyDuplicateCandidate[]> {
+    const c = await this.companies.findOne(actor, id);
+    return this.duplicatesOf(actor, c, id);
+  }
+
+  private duplicatesOf(actor: Actor, c: CompanyData, excludeId: string | undefined): Promise<CompanyDuplicateCandidate[]> {
+    return this.companies.findDuplicates(actor, { domains: c.domains ?? [], name: c.name ?? '', excludeId });
   }
 
   /** A renamed company is found under its new name in its people's `q` search. */

@@ -39,9 +39,9 @@ export class ContactsBatchService {
   }
 
   @Transactional()
-  async companiesBatch(actor: Actor, cmd: BatchCommand<CompanyInput>): Promise<BatchItemResult<CompanyView>[]> {
+  async companiesBatch(actor: Actor, cmd: BatchCommand<CompanyInput>, opts: { skipDuplicateCheck?: boolean }): Promise<BatchItemResult<CompanyView>[]> {
     const [kind, items] = exactlyOne(cmd);
-    if (kind === 'create') return this.runner.run(items, 'create', (item) => this.companies.create(actor, item), 201);
+    if (kind === 'create') return this.runner.run(items, 'create', (item) => this.companies.create(actor, item, opts), 201);
     return this.runner.run(items, 'update', ({ id, ...patch }) => this.companies.update(actor, id, patch), 200);
   }
 }

@@ -83,19 +83,23 @@ export class ContactsDemoSeeder implements DemoSeeder {
       const [ownerId, teamId] = owners[i % owners.length];
       const [city, country] = pick(CITIES);
       const name = `${pick(WORDS)} ${pick(SUFFIX)} ${i + 1}`;
-      const view = await this.companies.create(actor, {
-        name,
-        domains: [`${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example.com`],
-        industry: pick(INDUSTRIES),
-        employees: 5 + Math.floor(r() * 2000),
-        annualRevenue: { amount: `${100000 + Math.floor(r() * 50000000)}.00`, currency: 'EUR' },
-        address: { city, country },
-        tags: TAGS.filter(() => r() < 0.2),
-        ownerId,
-        teamId,
-        customFields: { contractValue: { amount: `${Math.floor(r() * 90000)}.00`, currency: 'EUR' }, isPartner: r() < 0.3 },
-        parentCompanyId: i > 10 && r() < 0.1 ? companyIds[Math.floor(r() * 10)] : null,
-      });
+      const view = await this.companies.create(
+        actor,
+        {
+          name,
+          domains: [`${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example.com`],
+          industry: pick(INDUSTRIES),
+          employees: 5 + Math.floor(r() * 2000),
+          annualRevenue: { amount: `${100000 + Math.floor(r() * 50000000)}.00`, currency: 'EUR' },
+          address: { city, country },
+          tags: TAGS.filter(() => r() < 0.2),
+          ownerId,
+          teamId,
+          customFields: { contractValue: { amount: `${Math.floor(r() * 90000)}.00`, currency: 'EUR' }, isPartner: r() < 0.3 },
+          parentCompanyId: i > 10 && r() < 0.1 ? companyIds[Math.floor(r() * 10)] : null,
+        },
+        { skipDuplicateCheck: true },
+      );
       companyIds.push(view.company.id);
     }
     for (let i = 0; i < CONTACTS; i++) {

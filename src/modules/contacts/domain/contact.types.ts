@@ -45,3 +45,12 @@ export interface DuplicateCandidate {
   score: number;
   reason: DuplicateReason;
 }
+
+export type CompanyDuplicateReason = 'domain' | 'name';
+
+/** A live company that looks like another: the same domain (score 1) or a similar name (the similarity). */
+export interface CompanyDuplicateCandidate {
+  id: string;
+  score: number;
+  reason: CompanyDuplicateReason;
+}

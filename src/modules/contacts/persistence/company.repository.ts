@@ -4,10 +4,28 @@ import { escapeLike } from '../../../platform/query/sql';
 import { Actor } from '../../../platform/access/actor';
 import { RecordDeps } from '../../../platform/records/record-deps';
 import { ScopedRepository } from '../../../platform/records/scoped-repository';
+import { CompanyDuplicateCandidate, CompanyDuplicateReason } from '../domain/contact.types';
 import { CompanyEntity } from './company.entity';
 import { COMPANY_LIST } from './list-specs';
 
 const DERIVED = ['searchText'];
+
+/**
+ * Company names at least this similar (pg_trgm similarity of the normalized names, 0..1) are
+ * likely one company: "ACME Widgets QA" and "Acme Widget QA" are 0.82, "Acme" and "Acme Group" 0.45.
+ * Higher than contacts' 0.6, which also needs a shared company.
+ */
+export const COMPANY_NAME_SIMILARITY = 0.7;
+const MAX_CANDIDATES = 20;
+
+export interface CompanyDuplicateProbe {
+  /** Normalized (normalizeDomain), as stored. */
+  domains: readonly string[];
+  name: string;
+  excludeId?: string;
+}
+
+const NAME = (a: string) => `contacts.search_norm("${a}"."name")`;
 
 @Injectable()
 export class CompanyRepository extends ScopedRepository<CompanyEntity> {
@@ -50,6 +68,46 @@ export class CompanyRepository extends ScopedRepository<CompanyEntity> {
       [candidateParentId, companyId],
     );
     return rows[0]?.hit === true;
+  }
+
+  /**
+   * Live companies the actor may read that look like the probe: a shared domain (score 1) or a
+   * name at least COMPANY_NAME_SIMILARITY similar (the similarity).
+   *
+   * The name test runs on companies_search_trgm (search_norm(search_text): the name, then the
+   * domains) with `<%`: the name's trigrams are an extent of the search text's, so the search
+   * text's word_similarity to the probe is at least the name's similarity (0.7 here), above
+   * pg_trgm.word_similarity_threshold (default 0.6, keep it at most COMPANY_NAME_SIMILARITY), and
+   * the index finds every candidate; similarity() on the name itself then decides. A trigram
+   * index on the name alone would only spare the recheck of the rows the first one finds.
+   */
+  async findDuplicates(actor: Actor, probe: CompanyDuplicateProbe): Promise<CompanyDuplicateCandidate[]> {
+    const a = this.alias;
+    const name = probe.name.trim();
+    const byName = name.length >= 3;
+    const byDomain = `"${a}"."domains" && CAST(:dup_domains AS text[])`;
+    const conditions = [byDomain];
+    if (byName) {
+      conditions.push(
+        `(contacts.search_norm(:dup_name) <% contacts.search_norm("${a}"."search_text") AND similarity(${NAME(a)}, contacts.search_norm(:dup_name)) >= :dup_min)`,
+      );
+    }
+    const qb = this.scoped(actor)
+      .select(`"${a}"."id"`, 'id')
+      .addSelect(byDomain, 'by_domain')
+      .addSelect(byName ? `similarity(${NAME(a)}, contacts.search_norm(:dup_name))` : '0', 'name_score')
+      .andWhere(`(${conditions.join(' OR ')})`)
+      .setParameters({ dup_domains: [...probe.domains], dup_name: name, dup_min: COMPANY_NAME_SIMILARITY })
+      .limit(200);
+    if (probe.excludeId) qb.andWhere(`"${a}"."id" <> :dup_self`, { dup_self: probe.excludeId });
+    const rows = await qb.getRawMany<{ id: string; by_domain: boolean; name_score: string | number }>();
+    return rows
+      .map((r): CompanyDuplicateCandidate => {
+        const [score, reason]: [number, CompanyDuplicateReason] = r.by_domain ? [1, 'domain'] : [Math.round(Number(r.name_score) * 100) / 100, 'name'];
+        return { id: r.id, score, reason };
+      })
+      .sort((x, y) => y.score - x.score || x.id.localeCompare(y.id))
+      .slice(0, MAX_CANDIDATES);
   }
 
   /** Tag counts of the companies the actor may read, by name after `after`. */

@@ -124,6 +124,17 @@ export function toCompanyResponse(e: CompanyEntity, customFields: Record<string,
   };
 }
 
+export class CompanyDuplicateCandidateDto {
+  @ApiProperty({ format: 'uuid', example: '01933b8e-5f3a-7c1e-9a2b-4d5e6f708192' }) id: string;
+  @ApiProperty({ example: 0.82, description: '0..1: 1 for a shared domain, the similarity of the names otherwise' }) score: number;
+  @ApiProperty({ enum: ['domain', 'name'], example: 'name', description: '`domain`: a domain in common (without scheme, `www.` or case); `name`: a very similar name (accents and case ignored)' })
+  reason: string;
+}
+
+export class CompanyDuplicateListDto {
+  @ApiProperty({ type: [CompanyDuplicateCandidateDto], description: 'Best first, at most 20' }) data: CompanyDuplicateCandidateDto[];
+}
+
 export class UpdateCompanyBatchItemDto extends UpdateCompanyDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all', { message: 'id must be a UUID' })
