@@ -1,5 +1,6 @@
 import { ClsService } from 'nestjs-cls';
 import { ActivitiesFacade } from '../../src/modules/contacts/activities/activities.facade';
+import { SYSTEM_ACTOR } from '../../src/platform/access/actor';
 import { defineEvent } from '../../src/platform/queue/job-definition';
 import { OutboxService } from '../../src/platform/queue/outbox.service';
 import { createTestApp, TestApp } from '../support/app';
@@ -159,15 +160,20 @@ describe('contact and company timelines', () => {
 
     const facade = t.app.get(ActivitiesFacade, { strict: false });
     const cls = t.app.get(ClsService);
-    const data = await cls.run(() => facade.personalDataOf(person));
+    const data = await cls.run(() => facade.personalDataOf(SYSTEM_ACTOR, person));
     expect(data.activities.map((a) => a.id).sort()).toEqual([email, shared].sort());
     expect(data.timelineEntries).toEqual([expect.objectContaining({ event: 'campaign.email_opened', summary: 'Eve opened' })]);
 
-    expect(await cls.run(() => facade.eraseContact(person, ['eve@person.example']))).toEqual({ activities: 2, timelineEntries: 1 });
+    expect(await cls.run(() => facade.eraseContact(person, ['eve@person.example'], (text) => text))).toEqual({
+      activities: 2,
+      timelineEntries: 1,
+      soleActivityIds: [email],
+      sharedActivityIds: [shared],
+    });
     const erasedEmail = (await t.http().get(`/api/v1/activities/${email}`).set(north.auth).expect(200)).body;
     expect(erasedEmail).toMatchObject({ subject: '[erased]', body: '[erased]', from: 'me@crm.example', to: ['boss@crm.example'] });
     const meeting = (await t.http().get(`/api/v1/activities/${shared}`).set(north.auth).expect(200)).body;
     expect(meeting).toMatchObject({ subject: 'Team sync', attendees: [{ name: null, email: null, contactId: null }, { name: 'Bob', email: null, contactId: null }] });
-    expect(JSON.stringify(await cls.run(() => facade.personalDataOf(person)))).not.toMatch(/eve@|Eve@|"Eve"|Dear Eve|Eve opened/);
+    expect(JSON.stringify(await cls.run(() => facade.personalDataOf(SYSTEM_ACTOR, person)))).not.toMatch(/eve@|Eve@|"Eve"|Dear Eve|Eve opened/);
   });
 });

@@ -171,6 +171,40 @@ describe('merging companies', () => {
     await get(north.auth, c).expect(200);
   });
 
+  it('undoes an earlier merge once a later merge into the same primary is undone, and still refuses after a real change', async () => {
+    const p = await createCompany(t, north.auth, { name: 'Primary Ltd', domains: ['primary.example'] });
+    const d = await createCompany(t, north.auth, { name: 'Dup Ltd', industry: 'Retail', domains: ['dup.example'] });
+    const e = await createCompany(t, north.auth, { name: 'Other Dup Ltd', employees: 7, tags: ['e'] });
+    const linked = await createContact(t, north.auth, { companies: [{ companyId: e, role: 'buyer' }] });
+
+    const a = (await merge(north.auth, { primaryId: p, duplicateIds: [d] }).expect(200)).body.id;
+    const b = (await merge(north.auth, { primaryId: p, duplicateIds: [e] }).expect(200)).body.id;
+    expect((await undo(north.auth, a).expect(409)).body.type).toBe('urn:crm:problem:merge-primary-changed');
+    await undo(north.auth, b).expect(200);
+    expect(await contactLinks(north.auth, linked)).toEqual([{ companyId: e, role: 'buyer' }]);
+    await undo(north.auth, a).expect(200);
+    expect(await company(north.auth, p)).toMatchObject({ name: 'Primary Ltd', industry: null, employees: null, domains: ['primary.example'], tags: [] });
+    expect(await company(north.auth, d)).toMatchObject({ name: 'Dup Ltd', industry: 'Retail' });
+
+    const a2 = (await merge(north.auth, { primaryId: p, duplicateIds: [d] }).expect(200)).body.id;
+    const b2 = (await merge(north.auth, { primaryId: p, duplicateIds: [e] }).expect(200)).body.id;
+    await undo(north.auth, b2).expect(200);
+    await t.http().patch(`/api/v1/companies/${p}`).set(north.auth).send({ industry: 'Edited later' }).expect(200);
+    expect((await undo(north.auth, a2).expect(409)).body.type).toBe('urn:crm:problem:merge-primary-changed');
+    await get(north.auth, d).expect(404);
+  });
+
+  it('refuses an id given twice in duplicateIds (400 naming it), and nothing changes', async () => {
+    const p = await createCompany(t, north.auth);
+    const dup = await createCompany(t, north.auth);
+    for (const duplicateIds of [[dup, dup], [dup, dup.toUpperCase()]]) {
+      const res = await merge(north.auth, { primaryId: p, duplicateIds }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'duplicateIds', message: 'must not name the same id twice' }]);
+    }
+    await get(north.auth, dup).expect(200);
+    expect(await t.dataSource.query(`SELECT id FROM contacts.company_merges WHERE primary_id = $1`, [p])).toEqual([]);
+  });
+
   it('is scoped: update on the primary, delete on each duplicate, across teams', async () => {
     const mine = await createCompany(t, north.auth);
     const theirs = await createCompany(t, south.auth);

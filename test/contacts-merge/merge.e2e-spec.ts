@@ -88,6 +88,72 @@ describe('merging contacts', () => {
     await get(north.auth, b).expect(404);
   });
 
+  it('undoes an earlier merge once a later merge into the same primary is undone, and still refuses after a real change', async () => {
+    await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'tier', label: 'Tier', type: 'text' }).expect(201);
+    const undo = (id: string) => t.http().post(`/api/v1/contacts/merges/${id}/undo`).set(north.auth);
+    const p = await createContact(t, north.auth, { firstName: 'Pia', emails: [{ email: 'pia@p.example' }], tags: ['p'] });
+    const d = await createContact(t, north.auth, { jobTitle: 'CFO', emails: [{ email: 'pia@d.example' }], tags: ['d'] });
+    const e = await createContact(t, north.auth, { phones: [{ number: '+37120000009' }], tags: ['e'], customFields: { tier: 'gold' } });
+    const before = (await get(north.auth, p).expect(200)).body;
+
+    const a = (await merge(north.auth, { primaryId: p, duplicateIds: [d] }).expect(200)).body.id;
+    const b = (await merge(north.auth, { primaryId: p, duplicateIds: [e] }).expect(200)).body.id;
+    // Undoing the earlier merge first would drop what the later one brought.
+    expect((await undo(a).expect(409)).body.type).toBe('urn:crm:problem:merge-primary-changed');
+    await undo(b).expect(200);
+    const afterA = (await get(north.auth, p).expect(200)).body;
+    expect(afterA).toMatchObject({ jobTitle: 'CFO', phones: [], customFields: {} });
+    await undo(a).expect(200);
+    const back = (await get(north.auth, p).expect(200)).body;
+    expect(back).toMatchObject({ firstName: 'Pia', jobTitle: null, emails: [{ email: 'pia@p.example' }], tags: ['p'], phones: [], customFields: {} });
+    expect(back.version).toBeGreaterThan(before.version);
+    expect((await get(north.auth, d).expect(200)).body).toMatchObject({ jobTitle: 'CFO' });
+    expect((await get(north.auth, e).expect(200)).body).toMatchObject({ customFields: { tier: 'gold' } });
+
+    // A change the undo would overwrite still blocks it, even after the later merge is undone.
+    const c = await createContact(t, north.auth, { jobTitle: 'CEO' });
+    const a2 = (await merge(north.auth, { primaryId: p, duplicateIds: [d] }).expect(200)).body.id;
+    const b2 = (await merge(north.auth, { primaryId: p, duplicateIds: [c] }).expect(200)).body.id;
+    await undo(b2).expect(200);
+    await t.http().patch(`/api/v1/contacts/${p}`).set(north.auth).send({ lastName: 'Edited' }).expect(200);
+    expect((await undo(a2).expect(409)).body.type).toBe('urn:crm:problem:merge-primary-changed');
+    await get(north.auth, d).expect(404);
+  });
+
+  it('refuses an id given twice in duplicateIds (400 naming it), and nothing changes', async () => {
+    const p = await createContact(t, north.auth);
+    const nc = await createContact(t, north.auth, { companies: [{ companyId: await createCompany(t, north.auth), role: null }] });
+    for (const duplicateIds of [[nc, nc], [nc, nc.toUpperCase()]]) {
+      const res = await merge(north.auth, { primaryId: p, duplicateIds }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'duplicateIds', message: 'must not name the same id twice' }]);
+    }
+    const self = await merge(north.auth, { primaryId: p, duplicateIds: [nc, p] }).expect(400);
+    expect(self.body.errors).toEqual([expect.objectContaining({ field: 'duplicateIds' })]);
+    await get(north.auth, nc).expect(200);
+    expect(await t.dataSource.query(`SELECT id FROM contacts.contact_merges WHERE primary_id = $1`, [p])).toEqual([]);
+  });
+
+  it('refuses to merge an erased contact, as primary or as duplicate (409)', async () => {
+    const erased = await createContact(t, north.auth, { jobTitle: 'Gone' });
+    const other = await createContact(t, north.auth, { jobTitle: 'Here' });
+    await t.http().post(`/api/v1/contacts/${erased}/erase`).set(north.auth).expect(200);
+    for (const body of [
+      { primaryId: erased, duplicateIds: [other] },
+      { primaryId: other, duplicateIds: [erased] },
+    ]) {
+      const res = await merge(north.auth, body).expect(409);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'urn:crm:problem:contact-erased', status: 409, erasedIds: [erased] });
+      expect(res.body.detail).toMatch(/erased/);
+    }
+    // Renaming the erased contact does not make it mergeable.
+    await t.http().patch(`/api/v1/contacts/${erased}`).set(north.auth).send({ firstName: 'Someone' }).expect(200);
+    await merge(north.auth, { primaryId: other, duplicateIds: [erased] }).expect(409);
+    expect((await get(north.auth, other).expect(200)).body).toMatchObject({ jobTitle: 'Here' });
+    await get(north.auth, erased).expect(200);
+    expect(await t.dataSource.query(`SELECT id FROM contacts.contact_merges WHERE primary_id = ANY($1::uuid[])`, [[erased, other]])).toEqual([]);
+  });
+
   it('is scoped: out-of-scope contacts are 404 and nothing changes', async () => {
     const mine = await createContact(t, north.auth);
     const theirs = await createContact(t, south.auth);

@@ -116,10 +116,10 @@ export class ContactsFacade {
    * Replaces the person's data on the contact row with anonymous values (delete scope, recycle
    * bin included; 404 otherwise). Keeps what is not about the person: owner, team, lifecycle
    * stage, source, tags, company links, custom fields of non-personal types. Not audited with
-   * values; returns the addresses that were erased, so the caller can erase them elsewhere.
+   * values; returns the names and addresses that were erased, so the caller can erase them elsewhere.
    */
   @Transactional()
-  async eraseRecord(actor: Actor, id: string): Promise<{ emails: string[]; phones: string[] }> {
+  async eraseRecord(actor: Actor, id: string): Promise<{ firstName: string | null; lastName: string | null; emails: string[]; phones: string[] }> {
     const current = await this.contacts.lockForErasure(actor, id);
     const personal = new Set((await this.customFields.shapes('contact')).filter((d) => PERSONAL_CUSTOM_FIELD_TYPES.has(d.type)).map((d) => d.key));
     const customFields = Object.fromEntries(Object.entries(current.customFields).filter(([key]) => !personal.has(key)));
@@ -141,7 +141,7 @@ export class ContactsFacade {
       customFields,
       searchText: '',
     });
-    return { emails: current.emails.map((e) => e.email), phones: current.phones.map((p) => p.number) };
+    return { firstName: current.firstName, lastName: current.lastName, emails: current.emails.map((e) => e.email), phones: current.phones.map((p) => p.number) };
   }
 
   /** Whether the actor may read the contact (deleted ones included). */

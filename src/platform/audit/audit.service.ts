@@ -79,4 +79,28 @@ export class AuditService {
     );
     return affected;
   }
+
+  /**
+   * Erasure where the record stays for other people (an activity about several contacts): each
+   * past value of the records' diffs goes through `rewrite` (which blanks one person's mentions),
+   * except the fields in `keep`. Only entries that change are written. Returns how many.
+   */
+  async rewriteValues(resource: string, recordIds: readonly string[], rewrite: (value: unknown) => unknown, keep: readonly string[] = []): Promise<number> {
+    if (!recordIds.length) return 0;
+    const rows: { id: string; changes: AuditChanges }[] = await this.txHost.tx.query(
+      `SELECT id, changes FROM platform.audit_log
+       WHERE resource = $1 AND record_id = ANY($2::uuid[]) AND changes IS NOT NULL AND jsonb_typeof(changes) = 'object' FOR UPDATE`,
+      [resource, [...recordIds]],
+    );
+    let rewritten = 0;
+    for (const row of rows) {
+      const changes = Object.fromEntries(
+        Object.entries(row.changes).map(([field, diff]) => [field, keep.includes(field) || !diff ? diff : { from: rewrite(diff.from), to: rewrite(diff.to) }]),
+      ) as AuditChanges;
+      if (JSON.stringify(changes) === JSON.stringify(row.changes)) continue;
+      await this.txHost.tx.query(`UPDATE platform.audit_log SET changes = $2::jsonb WHERE id = $1`, [row.id, JSON.stringify(changes)]);
+      rewritten++;
+    }
+    return rewritten;
+  }
 }

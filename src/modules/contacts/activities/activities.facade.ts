@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Actor, scopeOf } from '../../../platform/access/actor';
+import { allResources } from '../../../platform/access/resources';
+import { PositionalParams } from '../../../platform/query/sql';
+import { scopeCondition } from '../../../platform/records/scope';
+import type { MeetingAttendee } from './domain/activity.types';
 
 export type MergeableSubject = 'contact' | 'company';
 
@@ -108,19 +113,34 @@ export class ActivitiesFacade {
     }
   }
 
-  /** The activities related to a contact and its timeline entries, deleted ones included. */
-  async personalDataOf(contactId: string): Promise<ContactActivityData> {
+  /**
+   * The activities related to a contact and its timeline entries that the actor may read, as
+   * its timeline shows them (each activity by the actor's activities scope, each entry by the
+   * scope on the record it reports on), deleted activities included. The caller has checked
+   * that the actor may read the contact.
+   */
+  async personalDataOf(actor: Actor, contactId: string): Promise<ContactActivityData> {
     const tx = this.txHost.tx;
+    const ap = new PositionalParams();
+    const contact = ap.bind(contactId);
     const activities: { id: string; type: string; subject: string | null; body: string | null; occurred_at: Date; email_from: string | null; email_to: string[]; attendees: unknown[] }[] =
       await tx.query(
         `SELECT a.id, a.type, a.subject, a.body, a.occurred_at, a.email_from, a.email_to, a.attendees FROM contacts.activities a
-         JOIN contacts.activity_links l ON l.activity_id = a.id AND l.subject_type = 'contact' AND l.subject_id = $1
+         JOIN contacts.activity_links l ON l.activity_id = a.id AND l.subject_type = 'contact' AND l.subject_id = ${contact}
+         WHERE ${scopeCondition(scopeOf(actor, 'activities', 'read'), actor, 'a', ap)}
          ORDER BY a.occurred_at, a.id`,
-        [contactId],
+        ap.values,
       );
+    const ep = new PositionalParams();
+    const subject = ep.bind(contactId);
+    const known = allResources();
+    const perResource = known.map((resource) => `(e.resource = ${ep.bind(resource)} AND ${scopeCondition(scopeOf(actor, resource, 'read'), actor, 'e', ep)})`);
     const entries: { id: string; event: string; occurred_at: Date; summary: string | null }[] = await tx.query(
-      `SELECT id, event, occurred_at, summary FROM contacts.timeline_entries WHERE subject_type = 'contact' AND subject_id = $1 ORDER BY occurred_at, id`,
-      [contactId],
+      `SELECT e.id, e.event, e.occurred_at, e.summary FROM contacts.timeline_entries e
+       WHERE e.subject_type = 'contact' AND e.subject_id = ${subject}
+         AND (e.resource IS NULL OR NOT (e.resource = ANY(${ep.bind(known)}::text[])) OR ${perResource.join(' OR ')})
+       ORDER BY e.occurred_at, e.id`,
+      ep.values,
     );
     return {
       activities: activities.map((a) => ({
@@ -140,15 +160,22 @@ export class ActivitiesFacade {
   /**
    * Erasure (cannot be undone): the person's addresses leave every activity related to them;
    * the text of activities about them alone, and their timeline summaries, become "[erased]".
-   * Activities shared with other contacts keep their text (it is about those people too).
-   * Ids and types stay, so counts and reports still add up. Not audited here: a diff would
-   * copy the very data being erased into the audit log; the caller audits the erasure itself.
+   * Activities shared with other contacts keep their text for those people, with every mention
+   * of the person in it (subject, body, outcome, attendee names) passed through `redact`; the
+   * erased contact stays linked, as an anonymous record. Whatever the caller's scope: the
+   * person must be gone everywhere. Ids and types stay, so counts and reports still add up.
+   * Not audited here: a diff would copy the very data being erased into the audit log; the
+   * caller audits the erasure itself and rewrites the activities' history (hence the ids).
    */
   @Transactional()
-  async eraseContact(contactId: string, emails: readonly string[]): Promise<{ activities: number; timelineEntries: number }> {
+  async eraseContact(
+    contactId: string,
+    emails: readonly string[],
+    redact: (text: string) => string,
+  ): Promise<{ activities: number; timelineEntries: number; soleActivityIds: string[]; sharedActivityIds: string[] }> {
     const tx = this.txHost.tx;
     const lowered = emails.map((e) => e.toLowerCase());
-    const [rows]: [{ id: string }[], number] = await tx.query(
+    const [rows]: [{ id: string; sole: boolean }[], number] = await tx.query(
       `UPDATE contacts.activities a SET
          version = a.version + 1, updated_at = now(),
          email_from = CASE WHEN lower(a.email_from) = ANY($2::text[]) THEN NULL ELSE a.email_from END,
@@ -158,18 +185,37 @@ export class ActivitiesFacade {
                                  THEN jsonb_build_object('name', NULL, 'email', NULL, 'contactId', x->'contactId') ELSE x END)
            FROM jsonb_array_elements(a.attendees) x), '[]'::jsonb),
          subject = CASE WHEN only_me.sole AND a.subject IS NOT NULL THEN $3 ELSE a.subject END,
-         body = CASE WHEN only_me.sole AND a.body IS NOT NULL THEN $3 ELSE a.body END
+         body = CASE WHEN only_me.sole AND a.body IS NOT NULL THEN $3 ELSE a.body END,
+         outcome = CASE WHEN only_me.sole AND a.outcome IS NOT NULL THEN $3 ELSE a.outcome END
        FROM (SELECT l.activity_id, NOT EXISTS (SELECT 1 FROM contacts.activity_links o WHERE o.activity_id = l.activity_id
                                                 AND NOT (o.subject_type = 'contact' AND o.subject_id = $1)) AS sole
              FROM contacts.activity_links l WHERE l.subject_type = 'contact' AND l.subject_id = $1) only_me
        WHERE a.id = only_me.activity_id
-       RETURNING a.id`,
+       RETURNING a.id, only_me.sole`,
       [contactId, lowered, ERASED],
     );
+    const sharedActivityIds = rows.filter((r) => !r.sole).map((r) => r.id);
+    if (sharedActivityIds.length) {
+      const shared: { id: string; subject: string | null; body: string | null; outcome: string | null; attendees: MeetingAttendee[] }[] = await tx.query(
+        `SELECT id, subject, body, outcome, attendees FROM contacts.activities WHERE id = ANY($1::uuid[])`,
+        [sharedActivityIds],
+      );
+      for (const a of shared) {
+        const text = (v: string | null) => (v === null ? null : redact(v));
+        const attendees = (a.attendees ?? []).map((x) => (typeof x?.name === 'string' ? { ...x, name: redact(x.name) } : x));
+        await tx.query(`UPDATE contacts.activities SET subject = $2, body = $3, outcome = $4, attendees = $5::jsonb WHERE id = $1`, [
+          a.id,
+          text(a.subject),
+          text(a.body),
+          text(a.outcome),
+          JSON.stringify(attendees),
+        ]);
+      }
+    }
     const [, entries]: [unknown, number] = await tx.query(
       `UPDATE contacts.timeline_entries SET summary = $2 WHERE subject_type = 'contact' AND subject_id = $1 AND summary IS NOT NULL`,
       [contactId, ERASED],
     );
-    return { activities: rows.length, timelineEntries: entries };
+    return { activities: rows.length, timelineEntries: entries, soleActivityIds: rows.filter((r) => r.sole).map((r) => r.id), sharedActivityIds };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { Actor } from '../../../platform/access/actor';
 
 /**
  * A store of personal data about contacts outside the contact row, activities and the audit
@@ -15,14 +16,23 @@ export interface PersonalDataHolder {
   readonly holder: string;
   /** What the records are, for the person reading the answer. */
   readonly description: string;
-  /** Every record that holds data about the contact, as stored (JSON). */
-  export(contactId: string): Promise<Record<string, unknown>[]>;
+  /**
+   * Every record that holds data about the contact, as stored (JSON), that the actor may see:
+   * the same scope as the holder's own endpoints (the caller has checked the contact's).
+   */
+  export(actor: Actor, contactId: string): Promise<Record<string, unknown>[]>;
   /**
    * Replaces the contact's personal data in these records with the values the erased contact
    * row now holds (or removes the records when they exist only for the person). Returns how
    * many records changed.
    */
   erase(contactId: string): Promise<number>;
+  /**
+   * Other contact rows that are the same person as this one because this holder folded them
+   * into it (the duplicates of merges that still stand, and theirs in turn). An erasure of the
+   * contact erases them too.
+   */
+  absorbed?(contactId: string): Promise<string[]>;
 }
 
 export const HoldsPersonalData = DiscoveryService.createDecorator<void>();

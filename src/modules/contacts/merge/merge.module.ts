@@ -9,6 +9,7 @@ import { MergeEngine } from './application/merge-engine';
 import { MergeService } from './application/merge.service';
 import { CompanyMergeEntity } from './persistence/company-merge.entity';
 import { CompanyReferencesRepository } from './persistence/company-references.repository';
+import { ContactErasures } from './persistence/contact-erasures';
 import { ContactMergeEntity } from './persistence/contact-merge.entity';
 import { ContactMergePersonalData } from './persistence/merge-personal-data';
 
@@ -19,6 +20,6 @@ import { ContactMergePersonalData } from './persistence/merge-personal-data';
 @Module({
   imports: [TypeOrmModule.forFeature([ContactMergeEntity, CompanyMergeEntity]), ActivitiesModule, ConsentModule],
   controllers: [MergeController, CompanyMergeController],
-  providers: [MergeEngine, MergeService, CompanyMergeService, CompanyReferencesRepository, ContactMergePersonalData],
+  providers: [MergeEngine, MergeService, CompanyMergeService, CompanyReferencesRepository, ContactErasures, ContactMergePersonalData],
 })
 export class MergeModule {}

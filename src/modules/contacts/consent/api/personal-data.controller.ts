@@ -18,7 +18,8 @@ export class PersonalDataController {
   @RequirePermission('contacts', 'read')
   @ApiOperation({
     summary: 'Everything stored about a person (GDPR access)',
-    description: 'The contact record, its company links, activities and timeline entries, the consent ledger and the record\'s audit history. Recycle bin included.',
+    description:
+      'The contact record, its company links, activities and timeline entries, the consent ledger, the record\'s audit history and other records holding a copy (merges, imports). Recycle bin included. Holds only what you may see: activities and timeline entries as on the contact\'s timeline, imports by your imports scope.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The contact' })
   @ApiOkResponse({ type: PersonalDataResponseDto })
@@ -33,7 +34,7 @@ export class PersonalDataController {
   @ApiOperation({
     summary: 'Erase a person\'s data (GDPR erasure, cannot be undone)',
     description:
-      'Replaces personal data with anonymous values: the contact\'s name, emails, phones, job title, address and personal custom fields (text, url, email, date); the person in activities and timeline summaries; the values in the record\'s audit history. Keeps ids, owner, team, stage, tags, company links and the consent ledger. The erasure is audited without personal data. Needs the delete permission on the contact (recycle bin included).',
+      'Replaces personal data with anonymous values: the contact\'s name, emails, phones, job title, address and personal custom fields (text, url, email, date); the person in activities and timeline summaries (in activities shared with other contacts, each mention of the person\'s names, emails and phones in the text and in the activity\'s history); the values in the record\'s audit history. Contacts merged into this one by merges not undone are the same person and are erased too, and those merges can no longer be undone. Keeps ids, owner, team, stage, tags, company links and the consent ledger. The erasure is audited without personal data. Needs the delete permission on the contact (recycle bin included).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The contact' })
   @ApiOkResponse({ type: ErasureResponseDto })

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Transactional } from '@nestjs-cls/transactional';
-import { Actor } from '../../../../platform/access/actor';
+import { Actor, SYSTEM_ACTOR } from '../../../../platform/access/actor';
 import { AuditLogEntity } from '../../../../platform/audit/audit-log.entity';
 import { AuditQueryService } from '../../../../platform/audit/audit-query.service';
-import { AuditService } from '../../../../platform/audit/audit.service';
+import { AuditEntry, AuditService } from '../../../../platform/audit/audit.service';
+import { DomainError } from '../../../../platform/errors/domain-error';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { ActivitiesFacade, ContactActivityData, ERASED } from '../../activities/activities.facade';
 import { ContactPersonalRecord, ContactsFacade } from '../../contacts.facade';
 import { CONTACT_UPDATED } from '../../events/contacts.events';
 import { currentConsents } from '../domain/consent.rules';
 import { ChannelConsent } from '../domain/consent.types';
+import { PersonIdentifiers, redactDeep, redactor } from '../domain/redaction';
 import { ConsentEntryEntity } from '../persistence/consent-entry.entity';
 import { ConsentLedgerRepository } from '../persistence/consent-ledger.repository';
 import { PersonalDataHolders } from '../personal-data-holders';
@@ -29,12 +31,16 @@ export interface ErasureReport {
   timelineEntries: number;
   auditEntries: number;
   otherRecords: number;
+  /** Contacts merged into this one (merges that still stand), erased with it: the same person. */
+  mergedContactIds: string[];
 }
 
 /** Audited fields whose values say nothing about the person: an erasure leaves them in the history. */
-const NON_PERSONAL_AUDIT_FIELDS = ['ownerId', 'teamId', 'lifecycleStage', 'source', 'tags', 'companyLinks', 'deletedAt'];
+const NON_PERSONAL_AUDIT_FIELDS = ['ownerId', 'teamId', 'lifecycleStage', 'source', 'tags', 'companyLinks', 'deletedAt', 'merge'];
 /** The same for activities: who owns or must do it and its state stay, its text and addresses go. */
 const NON_PERSONAL_ACTIVITY_AUDIT_FIELDS = ['ownerId', 'teamId', 'assigneeId', 'type', 'status', 'priority', 'deletedAt'];
+/** An activity shared with other people keeps what links it to them: ids, no text. */
+const SHARED_ACTIVITY_AUDIT_KEEP = [...NON_PERSONAL_ACTIVITY_AUDIT_FIELDS, 'contactIds', 'companyIds', 'dealIds', 'ticketIds'];
 const AUDIT_PAGE = 500;
 
 /**
@@ -61,7 +67,12 @@ export class PersonalDataService {
     return (this.contactsFacade ??= this.moduleRef.get(ContactsFacade, { strict: false }));
   }
 
-  /** Everything stored about the person; 404 unless the actor may read the contact (recycle bin included). */
+  /**
+   * Everything stored about the person that the actor may see; 404 unless the actor may read
+   * the contact (recycle bin included). Each section is scoped as its own endpoint is: the
+   * activities and timeline entries as the contact's timeline, import receipts by the imports
+   * scope; the consent ledger and the record's history follow the contact.
+   */
   @Transactional()
   async export(actor: Actor, contactId: string): Promise<PersonalData> {
     const contact = await this.contacts.personalRecord(actor, contactId);
@@ -69,45 +80,90 @@ export class PersonalDataService {
     return {
       contact,
       consents: { current: currentConsents(entries), entries },
-      activities: await this.activities.personalDataOf(contactId),
+      activities: await this.activities.personalDataOf(actor, contactId),
       audit: await this.auditHistory(contactId),
-      otherRecords: await this.otherRecords(contactId),
+      otherRecords: await this.otherRecords(actor, contactId),
     };
   }
 
   /**
    * Replaces the person's data with anonymous values wherever the contacts context stores it,
-   * in one transaction, and cannot be undone (no snapshot is kept anywhere). The consent ledger
-   * stays: it holds no personal data, and proving a withdrawal outlives the person's details.
+   * in one transaction, and cannot be undone (no snapshot is kept anywhere). The person is the
+   * contact and every contact merged into it by a merge that still stands (their rows stay in
+   * the recycle bin for the merge's undo): all are erased, whatever the actor's scope on them,
+   * and such a merge can no longer be undone. Activities shared with other people keep their
+   * text with each mention of the person (names, emails, phones) blanked, in the record and
+   * its history alike. The consent ledger stays: it holds no personal data, and proving a
+   * withdrawal outlives the person's details.
    */
   @Transactional()
   async erase(actor: Actor, contactId: string): Promise<ErasureReport> {
-    const { emails } = await this.contacts.eraseRecord(actor, contactId);
-    const related = (await this.activities.personalDataOf(contactId)).activities.map((a) => a.id);
-    const moved = await this.activities.eraseContact(contactId, emails);
-    let auditEntries = await this.audit.scrubValues('contacts', contactId, ERASED, NON_PERSONAL_AUDIT_FIELDS);
-    // Past diffs of the activities may quote the person (addresses, text) even where the
-    // activity itself keeps its text for the other people it is about.
-    for (const id of related) auditEntries += await this.audit.scrubValues('activities', id, ERASED, NON_PERSONAL_ACTIVITY_AUDIT_FIELDS);
+    const records = [{ id: contactId, ...(await this.contacts.eraseRecord(actor, contactId)) }];
+    const mergedContactIds: string[] = [];
+    for (const id of await this.absorbed(contactId)) {
+      const erased = await this.contacts.eraseRecord(SYSTEM_ACTOR, id).catch((err: unknown) => {
+        if (err instanceof DomainError && err.kind === 'not_found') return null;
+        throw err;
+      });
+      if (!erased) continue;
+      records.push({ id, ...erased });
+      mergedContactIds.push(id);
+    }
+    const person: PersonIdentifiers = {
+      names: records.map((r) => ({ firstName: r.firstName, lastName: r.lastName })),
+      emails: [...new Set(records.flatMap((r) => r.emails))],
+      phones: [...new Set(records.flatMap((r) => r.phones))],
+    };
+    const redact = redactor(person, ERASED);
+
+    let activities = 0;
+    let timelineEntries = 0;
+    let auditEntries = 0;
     let otherRecords = 0;
-    for (const holder of this.holders.all()) otherRecords += await holder.erase(contactId);
-    const report: ErasureReport = { contactId, activities: moved.activities, timelineEntries: moved.timelineEntries, auditEntries, otherRecords };
-    await this.audit.record({
-      actor,
-      resource: 'contacts',
-      recordId: contactId,
-      action: 'erase',
-      changes: { erasure: { from: null, to: { activities: report.activities, timelineEntries: report.timelineEntries, auditEntries, otherRecords } } },
-    });
-    // Ids only: subscribers (search, webhooks) re-read the erased record.
-    await this.outbox.publish(CONTACT_UPDATED, { contactId });
+    const sole = new Set<string>();
+    const shared = new Set<string>();
+    for (const r of records) {
+      const moved = await this.activities.eraseContact(r.id, person.emails, redact);
+      activities += moved.activities;
+      timelineEntries += moved.timelineEntries;
+      moved.soleActivityIds.forEach((id) => sole.add(id));
+      moved.sharedActivityIds.forEach((id) => shared.add(id));
+      auditEntries += await this.audit.scrubValues('contacts', r.id, ERASED, NON_PERSONAL_AUDIT_FIELDS);
+    }
+    // Past diffs of the activities quote the person (addresses, text): those about them alone
+    // are blanked like the activity; the shared ones get the redaction their text got.
+    for (const id of sole) auditEntries += await this.audit.scrubValues('activities', id, ERASED, NON_PERSONAL_ACTIVITY_AUDIT_FIELDS);
+    auditEntries += await this.audit.rewriteValues('activities', [...shared].filter((id) => !sole.has(id)), (v) => redactDeep(v, redact), SHARED_ACTIVITY_AUDIT_KEEP);
+    for (const r of records) for (const holder of this.holders.all()) otherRecords += await holder.erase(r.id);
+
+    const report: ErasureReport = { contactId, activities, timelineEntries, auditEntries, otherRecords, mergedContactIds };
+    const audited: AuditEntry[] = [
+      {
+        actor,
+        resource: 'contacts',
+        recordId: contactId,
+        action: 'erase',
+        changes: { erasure: { from: null, to: { activities, timelineEntries, auditEntries, otherRecords, mergedContactIds } } },
+      },
+      ...mergedContactIds.map((id): AuditEntry => ({ actor, resource: 'contacts', recordId: id, action: 'erase', changes: { erasure: { from: null, to: { mergedInto: contactId } } } })),
+    ];
+    await this.audit.recordMany(audited);
+    // Ids only: subscribers (search, webhooks) re-read the erased records.
+    for (const r of records) await this.outbox.publish(CONTACT_UPDATED, { contactId: r.id });
     return report;
   }
 
+  /** The contacts the holders folded into this one (merge duplicates), each once. */
+  private async absorbed(contactId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const h of this.holders.all()) for (const id of (await h.absorbed?.(contactId)) ?? []) if (id !== contactId) ids.add(id);
+    return [...ids].sort();
+  }
+
   /** One holder after the other: they share the transaction's connection. */
-  private async otherRecords(contactId: string): Promise<PersonalData['otherRecords']> {
+  private async otherRecords(actor: Actor, contactId: string): Promise<PersonalData['otherRecords']> {
     const out: PersonalData['otherRecords'] = [];
-    for (const h of this.holders.all()) out.push({ holder: h.holder, description: h.description, records: await h.export(contactId) });
+    for (const h of this.holders.all()) out.push({ holder: h.holder, description: h.description, records: await h.export(actor, contactId) });
     return out;
   }
 

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Actor, scopeOf } from '../../../../platform/access/actor';
+import { PositionalParams } from '../../../../platform/query/sql';
+import { scopeCondition } from '../../../../platform/records/scope';
 import { HoldsPersonalData, PersonalDataHolder } from '../../consent/personal-data-holders';
 
 /**
@@ -16,12 +19,16 @@ export class ImportPersonalData implements PersonalDataHolder {
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  async export(contactId: string): Promise<Record<string, unknown>[]> {
+  /** Only imports the actor may read (`imports` read scope, as `GET /imports/{id}`). */
+  async export(actor: Actor, contactId: string): Promise<Record<string, unknown>[]> {
+    const params = new PositionalParams();
+    const record = params.bind(contactId);
     const rows: { import_id: string; created_at: Date; action: string; before: Record<string, unknown> | null }[] = await this.txHost.tx.query(
       `SELECT ic.import_id, i.created_at, ic.action, ic.before
        FROM contacts.import_changes ic JOIN contacts.imports i ON i.id = ic.import_id
-       WHERE ic.record_id = $1 AND i.entity = 'contact' ORDER BY i.created_at, ic.import_id`,
-      [contactId],
+       WHERE ic.record_id = ${record} AND i.entity = 'contact' AND ${scopeCondition(scopeOf(actor, 'imports', 'read'), actor, 'i', params)}
+       ORDER BY i.created_at, ic.import_id`,
+      params.values,
     );
     return rows.map((r) => ({ importId: r.import_id, importedAt: new Date(r.created_at).toISOString(), action: r.action, before: r.before }));
   }

@@ -36,7 +36,7 @@ export class CompanyMergeController {
   @ApiOperation({
     summary: 'Undo a merge of companies',
     description:
-      'Restores the duplicates, moves back what moved (links and subsidiaries that still point at the primary) and puts the primary back as it was. 409 when already undone or when the primary changed since the merge.',
+      'Restores the duplicates, moves back what moved (links and subsidiaries that still point at the primary) and puts the primary back as it was. 409 when already undone or when the primary changed since the merge in what the undo puts back (merges into one primary come off in reverse order: once a later one is undone, an earlier one can be).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The merge' })
   @ApiOkResponse({ type: CompanyMergeResponseDto })

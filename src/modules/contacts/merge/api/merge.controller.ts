@@ -22,7 +22,7 @@ export class MergeController {
   @ApiOperation({
     summary: 'Merge duplicate contacts into one',
     description:
-      'One transaction: the primary takes the chosen fields and the union of emails, phones, tags, company links and custom field values; the duplicates\' activities, timeline entries and consent evidence move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise); a contact already merged into another is a 409. Audited, with full snapshots kept for the undo.',
+      'One transaction: the primary takes the chosen fields and the union of emails, phones, tags, company links and custom field values; the duplicates\' activities, timeline entries and consent evidence move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise); a contact already merged into another, or one that was erased (GDPR), is a 409. Audited, with full snapshots kept for the undo.',
   })
   @ApiOkResponse({ type: MergeResponseDto })
   @ApiProblems(400, 401, 403, 404, 409)
@@ -35,7 +35,7 @@ export class MergeController {
   @RequirePermission('contacts', 'update')
   @ApiOperation({
     summary: 'Undo a merge',
-    description: 'Restores the duplicates, moves back what moved and puts the primary back as it was. 409 when already undone or when the primary changed since the merge.',
+    description: 'Restores the duplicates, moves back what moved and puts the primary back as it was. 409 when already undone, when the primary changed since the merge in what the undo puts back (merges into one primary come off in reverse order: once a later one is undone, an earlier one can be), or when a person it joined was erased (GDPR).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The merge' })
   @ApiOkResponse({ type: MergeResponseDto })

@@ -14,6 +14,7 @@ import {
   parentSource,
   resolveParent,
   restoreCompanyInput,
+  undoableCompanyState,
 } from '../domain/company-merge.rules';
 import { CompanyMergeEntity, CompanyMergeReceipt } from '../persistence/company-merge.entity';
 import { CompanyReferencesRepository } from '../persistence/company-references.repository';
@@ -73,6 +74,7 @@ export class CompanyMergeService extends MergeUseCase<CompanyEntity, CompanyMerg
     },
     remove: (actor, id) => this.service.remove(actor, id),
     restore: async (actor, id) => void (await this.service.restore(actor, id)),
+    undoableState: (company) => undoableCompanyState(company),
     unfold: async (actor, merge, primary) => {
       await this.activities.undoMove(merge.receipt.activities);
       await this.references.moveBackSubsidiaries(actor, merge.receipt.subsidiaries, merge.primaryId);

@@ -13,7 +13,7 @@ import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { CustomFieldsService } from '../../application/custom-fields.service';
 import { CustomFieldEntity } from '../../domain/contact.types';
 import { MergeEventPayload } from '../../events/contacts.events';
-import { MergeCommand, planMerge } from '../domain/merge-plan';
+import { MergeCommand, planMerge, stateDigest } from '../domain/merge-plan';
 import { MergeRecord } from '../persistence/merge-record';
 
 /** A locked record as the engine needs it: its id and the version an undo compares. */
@@ -46,6 +46,12 @@ export interface MergeSubject<T extends MergeTarget, R, F extends string> {
   fold(actor: Actor, primary: T, duplicates: T[], choices: Partial<Record<F, string>>): Promise<{ receipt: R; primaryVersion: number }>;
   remove(actor: Actor, id: string): Promise<void>;
   restore(actor: Actor, id: string): Promise<void>;
+  /** Why this merge may never be undone, if so (checked before the primary's version): a 409 with this error. */
+  undoRefusal?(merge: MergeRecord<R>): DomainError | null;
+  /** What `unfold` puts back on the primary, comparable (see `stateDigest`): the undo may go ahead while this is as the merge left it. */
+  undoableState(record: T): unknown;
+  /** The ids among these of records whose data was erased (GDPR): they are never merged (409). */
+  erasedAmong?(ids: readonly string[]): Promise<Set<string>>;
   /** Moves back what the receipt says moved and puts the primary back as its snapshot was. */
   unfold(actor: Actor, merge: MergeRecord<R>, primary: T): Promise<void>;
 }
@@ -73,12 +79,16 @@ export class MergeEngine {
     const primary = await this.lockLive(subject, actor, plan.primaryId, (id) => subject.lockPrimary(actor, id));
     const duplicates: T[] = [];
     for (const id of plan.duplicateIds) duplicates.push(await this.lockLive(subject, actor, id, (x) => subject.lockDuplicate(actor, x)));
+    await this.refuseErased(subject, plan.primaryId, plan.duplicateIds);
 
     const { receipt, primaryVersion } = await subject.fold(actor, primary, duplicates, plan.choices);
     for (const id of plan.duplicateIds) await subject.remove(actor, id);
 
+    const id = newId();
+    // The primary as the merge leaves it (re-read: the fold wrote it), for the undo's check.
+    const primaryState = stateDigest(id, subject.undoableState(await subject.lockPrimary(actor, plan.primaryId)));
     const row = {
-      id: newId(),
+      id,
       createdAt: new Date(),
       primaryId: plan.primaryId,
       duplicateIds: plan.duplicateIds,
@@ -88,6 +98,7 @@ export class MergeEngine {
       snapshots: Object.fromEntries([primary, ...duplicates].map((r) => [r.id, toSnapshot(r)])),
       receipt,
       primaryVersion,
+      primaryState,
       undoneAt: null,
       undoneBy: null,
     };
@@ -105,7 +116,10 @@ export class MergeEngine {
 
   /**
    * Puts the duplicates back and moves back what moved. Refused (409) once undone, or when the
-   * primary changed since the merge (the undo would silently drop those changes).
+   * primary changed since the merge in what the undo puts back (it would silently drop those
+   * changes). The check is on that state, not on the version: a later merge into the same
+   * primary bumps the version, and once that merge is undone the primary is back as this merge
+   * left it, so this one can be undone in turn (merges come off in reverse order).
    */
   @Transactional()
   async undo<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, mergeId: string): Promise<MergeRecord<R>> {
@@ -118,7 +132,9 @@ export class MergeEngine {
       throw isNotFound(err) ? notFound('merge') : err;
     });
     if (merge.undoneAt) throw new DomainError('MERGE_ALREADY_UNDONE', 'conflict', 'This merge was undone already.');
-    if (primary.version !== merge.primaryVersion) {
+    const refusal = subject.undoRefusal?.(merge);
+    if (refusal) throw refusal;
+    if (!leftAsMerged(subject, merge, primary)) {
       throw new DomainError('MERGE_PRIMARY_CHANGED', 'conflict', `The primary ${subject.noun} changed after the merge; undoing it would drop those changes.`);
     }
     for (const id of merge.duplicateIds) await subject.restore(actor, id);
@@ -127,6 +143,17 @@ export class MergeEngine {
     await this.audit.record({ actor, resource: subject.resource, recordId: merge.primaryId, action: 'merge_undo', changes: { merge: { from: { mergeId: merge.id }, to: null } } });
     await this.outbox.publish(subject.events.undone, { mergeId: merge.id, primaryId: merge.primaryId, duplicateIds: merge.duplicateIds });
     return repo.findOneByOrFail({ id: merge.id } as never);
+  }
+
+  /** An erased record keeps only anonymous values: merging would spread them over a live record (and an undo could not split the person again). */
+  private async refuseErased<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, primaryId: string, duplicateIds: readonly string[]): Promise<void> {
+    if (!subject.erasedAmong) return;
+    const erased = await subject.erasedAmong([primaryId, ...duplicateIds]);
+    if (!erased.size) return;
+    const code = `${subject.noun.toUpperCase()}_ERASED`;
+    if (erased.has(primaryId)) throw conflict(code, `The primary ${subject.noun} was erased (its personal data is gone); it cannot be merged.`, { erasedIds: [primaryId] });
+    const ids = duplicateIds.filter((id) => erased.has(id));
+    throw conflict(code, `A duplicate ${subject.noun} was erased (its personal data is gone); it cannot be merged.`, { erasedIds: ids });
   }
 
   /** A record folded into another by a merge that still stands is a 409 (with that merge), not a 404, for whoever may see it. */
@@ -159,6 +186,12 @@ export class MergeEngine {
 }
 
 const isNotFound = (err: unknown) => err instanceof DomainError && err.kind === 'not_found';
+
+/** Whether the primary is, in what the undo puts back, as the merge left it (merges from before the fingerprint: the same version). */
+function leftAsMerged<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, merge: MergeRecord<R>, primary: T): boolean {
+  if (primary.version === merge.primaryVersion) return true;
+  return merge.primaryState !== null && stateDigest(merge.id, subject.undoableState(primary)) === merge.primaryState;
+}
 
 function toSnapshot(r: MergeTarget): Record<string, unknown> {
   return JSON.parse(JSON.stringify(r)) as Record<string, unknown>;

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { DomainError } from '../../../../platform/errors/domain-error';
 import { ActivitiesFacade } from '../../activities/activities.facade';
 import { ContactsService } from '../../application/contacts.service';
 import { ConsentFacade } from '../../consent/consent.facade';
 import { ContactEntity } from '../../persistence/contact.entity';
 import { ContactRepository } from '../../persistence/contact.repository';
-import { ChoosableField, FieldChoices, mergedInput, MergeSide, restoreInput } from '../domain/merge.rules';
+import { ChoosableField, FieldChoices, mergedInput, MergeSide, restoreInput, undoableState } from '../domain/merge.rules';
+import { ContactErasures } from '../persistence/contact-erasures';
 import { ContactMergeEntity, MergeReceipt } from '../persistence/contact-merge.entity';
 import { CONTACT_MERGED, CONTACT_MERGE_UNDONE } from '../../events/contacts.events';
 import { MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
@@ -21,6 +23,7 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
     engine: MergeEngine,
     private readonly activities: ActivitiesFacade,
     private readonly consents: ConsentFacade,
+    private readonly erasures: ContactErasures,
   ) {
     super(moduleRef, engine);
   }
@@ -51,6 +54,12 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
     },
     remove: (actor, id) => this.service.remove(actor, id),
     restore: async (actor, id) => void (await this.service.restore(actor, id)),
+    undoableState: (contact) => undoableState(contact),
+    erasedAmong: (ids) => this.erasures.erasedAmong(ids),
+    undoRefusal: (merge) =>
+      (merge as ContactMergeEntity).erasedAt
+        ? new DomainError('MERGE_ERASED', 'conflict', 'A person this merge joined was erased (GDPR); the merge can no longer be undone.')
+        : null,
     unfold: async (actor, merge, primary) => {
       await this.activities.undoMove(merge.receipt.activities);
       await this.consents.moveBack(merge.receipt.consents);

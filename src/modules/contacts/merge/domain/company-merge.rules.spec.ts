@@ -21,8 +21,9 @@ const side = (id: string, extra: Partial<CompanyMergeSide> = {}): CompanyMergeSi
 });
 
 describe('planMerge', () => {
-  it('lower-cases and de-duplicates ids, and names the field of a bad choice', () => {
-    expect(planMerge({ primaryId: 'P', duplicateIds: ['D', 'd'], fieldChoices: { name: 'D' } })).toEqual({ primaryId: 'p', duplicateIds: ['d'], choices: { name: 'd' } });
+  it('lower-cases ids, refuses a repeated one, and names the field of a bad choice', () => {
+    expect(planMerge({ primaryId: 'P', duplicateIds: ['D', 'e'], fieldChoices: { name: 'D' } })).toEqual({ primaryId: 'p', duplicateIds: ['d', 'e'], choices: { name: 'd' } });
+    expect(() => planMerge({ primaryId: 'p', duplicateIds: ['D', 'd'] })).toThrow(/duplicateIds: must not name the same id twice/);
     expect(() => planMerge({ primaryId: 'p', duplicateIds: ['P'] })).toThrow(/duplicateIds/);
     expect(() => planMerge({ primaryId: 'p', duplicateIds: ['d'], fieldChoices: { name: 'x' } })).toThrow(/fieldChoices\.name/);
   });

@@ -1,7 +1,7 @@
 import { invalid } from '../../../../platform/errors/domain-error';
 import { CompanyInput } from '../../application/companies.service';
 import { CompanyLink, PostalAddress } from '../../domain/contact.types';
-import { addressOf, hasAddress, restoredCustomFields, sourceOf, united, unitedCustomFields } from './merge-plan';
+import { addressOf, hasAddress, presentCustomFields, restoredCustomFields, sourceOf, united, unitedCustomFields } from './merge-plan';
 
 /** Fields whose value the caller picks from one of the merged companies (default: the primary's, else the first duplicate's that has one). */
 export const COMPANY_CHOOSABLE_FIELDS = ['name', 'industry', 'employees', 'annualRevenue', 'address', 'parentCompanyId'] as const;
@@ -66,6 +66,21 @@ export function restoreCompanyInput(snapshot: CompanyMergeSide, current: Company
   };
   if (snapshot.parentCompanyId !== current.parentCompanyId) input.parentCompanyId = snapshot.parentCompanyId;
   return input;
+}
+
+/** What an undo puts back on the primary (the fields of `restoreCompanyInput`), in a comparable form. */
+export function undoableCompanyState(c: CompanyMergeSide): unknown {
+  return {
+    name: c.name,
+    industry: c.industry,
+    employees: c.employees,
+    annualRevenue: revenueOf(c),
+    address: addressOf(c),
+    domains: c.domains,
+    tags: c.tags,
+    parentCompanyId: c.parentCompanyId,
+    customFields: presentCustomFields(c.customFields),
+  };
 }
 
 /** Where the primary's parent comes from: the chosen company's parent, else the first (primary first) that has one. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { invalid } from '../../../../platform/errors/domain-error';
 import { PostalAddress } from '../../domain/contact.types';
 
@@ -18,13 +19,15 @@ export interface MergePlan<F extends string = string> {
 }
 
 /**
- * The command with ids lower-cased and de-duplicated. The primary may not be among the
- * duplicates, and a field choice must name the primary or one of the duplicates (400 naming it).
+ * The command with ids lower-cased. The primary may not be among the duplicates, no duplicate
+ * may be named twice (in any case: a repeat is a mistake in the caller's list, not something to
+ * guess at), and a field choice must name the primary or one of the duplicates (400 naming it).
  */
 export function planMerge<F extends string>(cmd: MergeCommand<F>): MergePlan<F> {
   const primaryId = cmd.primaryId.toLowerCase();
-  const duplicateIds = [...new Set(cmd.duplicateIds.map((id) => id.toLowerCase()))];
+  const duplicateIds = cmd.duplicateIds.map((id) => id.toLowerCase());
   if (duplicateIds.includes(primaryId)) throw invalid('duplicateIds', 'must not include the primary');
+  if (new Set(duplicateIds).size !== duplicateIds.length) throw invalid('duplicateIds', 'must not name the same id twice');
   const choices: Partial<Record<F, string>> = {};
   for (const [field, id] of Object.entries(cmd.fieldChoices ?? {}) as [F, string | undefined][]) {
     if (id === undefined) continue;
@@ -74,4 +77,20 @@ export function restoredCustomFields(snapshot: { customFields: Record<string, un
     } else if (JSON.stringify(old) !== JSON.stringify(v)) out[k] = old;
   }
   return out;
+}
+
+/** Custom field values as a comparable whole: keys sorted, cleared (null) keys left out, as an undo clears a key. */
+export function presentCustomFields(values: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(values)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * A fingerprint of what an undo would put back on the primary (`state`, built by the subject's
+ * rules), salted with the merge's id. The merge row keeps the fingerprint of the primary as the
+ * merge left it rather than a copy: a copy would be one more place holding the person's data.
+ */
+export function stateDigest(mergeId: string, state: unknown): string {
+  return createHash('sha256').update(`${mergeId}\n${JSON.stringify(state)}`).digest('hex');
 }

@@ -1,4 +1,4 @@
-import { mergedInput, MergeSide, restoreInput } from './merge.rules';
+import { mergedInput, MergeSide, restoreInput, undoableState } from './merge.rules';
 
 const side = (id: string, extra: Partial<MergeSide> = {}): MergeSide => ({
   id,
@@ -52,5 +52,15 @@ describe('mergedInput', () => {
 describe('restoreInput', () => {
   it('clears custom fields the merge added and leaves the others', () => {
     expect(restoreInput(side('p', { customFields: { score: 1 } }), side('p', { customFields: { score: 1, level: 'gold' } })).customFields).toEqual({ level: null });
+  });
+});
+
+describe('undoableState', () => {
+  it('sees what an undo puts back, a key cleared since as absent, and not the rest', () => {
+    const p = side('p', { firstName: 'Ann', customFields: { b: 1, a: 'x' }, emails: [{ email: 'a@x.example', primary: true, label: null }] });
+    expect(undoableState({ ...p, customFields: { a: 'x', b: 1, level: null } })).toEqual(undoableState(p));
+    expect(undoableState({ ...p, firstName: 'Anne' })).not.toEqual(undoableState(p));
+    expect(undoableState({ ...p, emails: [{ email: 'a@x.example', primary: false, label: null }] })).not.toEqual(undoableState(p));
+    expect(undoableState({ ...p, customFields: { a: 'y', b: 1 } })).not.toEqual(undoableState(p));
   });
 });

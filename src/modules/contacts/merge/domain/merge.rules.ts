@@ -1,6 +1,6 @@
 import { ContactInput } from '../../application/contact-input';
 import { CompanyLink, ContactEmail, ContactPhone, PostalAddress } from '../../domain/contact.types';
-import { addressOf, hasAddress, restoredCustomFields, sourceOf, united, unitedCustomFields } from './merge-plan';
+import { addressOf, hasAddress, presentCustomFields, restoredCustomFields, sourceOf, united, unitedCustomFields } from './merge-plan';
 
 /** Fields whose value the caller picks from one of the merged contacts (default: the primary's, else the first duplicate's that has one). */
 export const CHOOSABLE_FIELDS = ['firstName', 'lastName', 'jobTitle', 'address', 'lifecycleStage', 'source'] as const;
@@ -68,5 +68,25 @@ export function restoreInput(snapshot: MergeSide, current: MergeSide): ContactIn
     companies: snapshot.companyLinks.map((l) => ({ companyId: l.companyId, role: l.role })),
     tags: [...snapshot.tags],
     customFields: restoredCustomFields(snapshot, current),
+  };
+}
+
+/**
+ * What an undo puts back on the primary (the fields of `restoreInput`), in a comparable form: an
+ * undo is safe while this is what the merge left, whatever else bumped the version since.
+ */
+export function undoableState(c: MergeSide): unknown {
+  return {
+    firstName: c.firstName,
+    lastName: c.lastName,
+    jobTitle: c.jobTitle,
+    address: addressOf(c),
+    lifecycleStage: c.lifecycleStage,
+    source: c.source,
+    emails: c.emails.map((e) => [e.email, e.primary, e.label ?? null]),
+    phones: c.phones.map((p) => [p.number, p.primary, p.label ?? null]),
+    companyLinks: c.companyLinks.map((l) => [l.companyId, l.role ?? null]),
+    tags: c.tags,
+    customFields: presentCustomFields(c.customFields),
   };
 }

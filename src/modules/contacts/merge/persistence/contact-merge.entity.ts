@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { SubjectMoveReceipt } from '../../activities/activities.facade';
 import { MergeRecord } from './merge-record';
 
@@ -14,4 +14,8 @@ export interface MergeReceipt {
 export class ContactMergeEntity extends MergeRecord<MergeReceipt> {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'contact_merges_pkey' })
   id: string;
+
+  /** When a person the merge joined was erased: such a merge is never undone (MERGE_ERASED). */
+  @Column({ type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
 }

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Actor } from '../../../../platform/access/actor';
 import { HoldsPersonalData, PersonalDataHolder } from '../../consent/personal-data-holders';
 import { ContactEntity } from '../../persistence/contact.entity';
 
 /**
  * Contact merges keep a full snapshot of every contact they merged, to undo the merge. For the
- * person's access request they are listed with the person's own snapshot; an erasure replaces
- * that snapshot with the erased row, so a later undo puts back the anonymous values, never the
- * erased ones.
+ * person's access request they are listed with the person's own snapshot. A merge that still
+ * stands made its duplicates the same person as its primary: erasing the primary erases them
+ * too (`absorbed`). An erasure replaces the person's snapshots with the erased rows and marks
+ * the merge erased, so it can no longer be undone (an undo would split a person whose data is
+ * gone, and could bring back nothing but anonymous rows).
  */
 @Injectable()
 @HoldsPersonalData()
@@ -18,17 +21,20 @@ export class ContactMergePersonalData implements PersonalDataHolder {
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  async export(contactId: string): Promise<Record<string, unknown>[]> {
-    const rows: { id: string; created_at: Date; primary_id: string; undone_at: Date | null; snapshot: Record<string, unknown> }[] = await this.txHost.tx.query(
-      `SELECT id, created_at, primary_id, undone_at, snapshots -> $1::text AS snapshot
-       FROM contacts.contact_merges WHERE snapshots ? $1::text ORDER BY created_at, id`,
-      [contactId],
-    );
+  /** Only the contact's own snapshot, which the actor may read as it may read the contact. */
+  async export(_actor: Actor, contactId: string): Promise<Record<string, unknown>[]> {
+    const rows: { id: string; created_at: Date; primary_id: string; undone_at: Date | null; erased_at: Date | null; snapshot: Record<string, unknown> }[] =
+      await this.txHost.tx.query(
+        `SELECT id, created_at, primary_id, undone_at, erased_at, snapshots -> $1::text AS snapshot
+         FROM contacts.contact_merges WHERE snapshots ? $1::text ORDER BY created_at, id`,
+        [contactId],
+      );
     return rows.map((r) => ({
       mergeId: r.id,
       mergedAt: new Date(r.created_at).toISOString(),
       role: r.primary_id === contactId ? 'primary' : 'duplicate',
       undoneAt: r.undone_at ? new Date(r.undone_at).toISOString() : null,
+      erasedAt: r.erased_at ? new Date(r.erased_at).toISOString() : null,
       snapshot: r.snapshot,
     }));
   }
@@ -37,9 +43,23 @@ export class ContactMergePersonalData implements PersonalDataHolder {
     const erased = await this.txHost.tx.getRepository(ContactEntity).findOne({ where: { id: contactId }, withDeleted: true });
     if (!erased) return 0;
     const [, count]: [unknown, number] = await this.txHost.tx.query(
-      `UPDATE contacts.contact_merges SET snapshots = jsonb_set(snapshots, ARRAY[$1::text], $2::jsonb) WHERE snapshots ? $1::text`,
+      `UPDATE contacts.contact_merges SET snapshots = jsonb_set(snapshots, ARRAY[$1::text], $2::jsonb), erased_at = coalesce(erased_at, now())
+       WHERE snapshots ? $1::text`,
       [contactId, JSON.stringify(erased)],
     );
     return count;
+  }
+
+  async absorbed(contactId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.txHost.tx.query(
+      `WITH RECURSIVE folded(id) AS (
+         SELECT unnest(duplicate_ids) FROM contacts.contact_merges WHERE primary_id = $1 AND undone_at IS NULL
+         UNION
+         SELECT unnest(m.duplicate_ids) FROM contacts.contact_merges m JOIN folded f ON m.primary_id = f.id WHERE m.undone_at IS NULL
+       )
+       SELECT id FROM folded WHERE id <> $1 ORDER BY id`,
+      [contactId],
+    );
+    return rows.map((r) => r.id);
   }
 }

@@ -16,8 +16,14 @@ export abstract class MergeRecord<R> {
   /** Record id → the record's columns before the merge. */
   @Column({ type: 'jsonb' }) snapshots: Record<string, Record<string, unknown>>;
   @Column({ type: 'jsonb' }) receipt: R;
-  /** The primary's version right after the merge: an undo after later edits would lose them. */
+  /** The primary's version right after the merge. */
   @Column({ type: 'integer' }) primaryVersion: number;
+  /**
+   * Fingerprint (`stateDigest`) of what an undo puts back on the primary, as the merge left it.
+   * The version alone would refuse an undo forever once anything bumped it, even a later merge
+   * that was undone since; null on merges from before it was kept (only the version counts).
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true }) primaryState: string | null;
   @Column({ type: 'timestamptz', nullable: true }) undoneAt: Date | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) undoneBy: string | null;
 }

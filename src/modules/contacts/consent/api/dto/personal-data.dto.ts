@@ -95,6 +95,12 @@ export class ErasureResponseDto {
   @ApiProperty({ description: 'Timeline entries whose summary was erased' }) timelineEntries: number;
   @ApiProperty({ description: 'Audit entries of the contact whose values were erased' }) auditEntries: number;
   @ApiProperty({ description: 'Other records (merge snapshots, import receipts, other modules) whose copy of the person was erased' }) otherRecords: number;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Contacts merged into this one (merges not undone), kept in the recycle bin for the undo: the same person, erased with it. Those merges can no longer be undone.',
+  })
+  mergedContactIds: string[];
 }
 
 function toPersonalContact(c: ContactPersonalRecord): PersonalContactDto {
@@ -147,5 +153,5 @@ export function toPersonalDataResponse(d: PersonalData): PersonalDataResponseDto
 }
 
 export function toErasureResponse(r: ErasureReport): ErasureResponseDto {
-  return { contactId: r.contactId, activities: r.activities, timelineEntries: r.timelineEntries, auditEntries: r.auditEntries, otherRecords: r.otherRecords };
+  return { contactId: r.contactId, activities: r.activities, timelineEntries: r.timelineEntries, auditEntries: r.auditEntries, otherRecords: r.otherRecords, mergedContactIds: [...r.mergedContactIds] };
 }

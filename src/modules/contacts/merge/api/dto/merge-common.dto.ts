@@ -18,7 +18,14 @@ export function MergeRequestDto<C>(noun: string, plural: string, choices: ClassT
     @IsUUID('all')
     primaryId: string;
 
-    @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: MAX_DUPLICATES, description: `The ${plural} merged into the primary, then moved to the recycle bin` })
+    @ApiProperty({
+      type: [String],
+      format: 'uuid',
+      minItems: 1,
+      maxItems: MAX_DUPLICATES,
+      uniqueItems: true,
+      description: `The ${plural} merged into the primary, then moved to the recycle bin. Each once (in any letter case) and never the primary: a 400 otherwise.`,
+    })
     @IsArray()
     @ArrayMinSize(1)
     @ArrayMaxSize(MAX_DUPLICATES)
