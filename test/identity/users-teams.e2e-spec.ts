@@ -24,6 +24,7 @@ describe('identity: users and teams', () => {
       const team = await t.http().post('/api/v1/teams').set(admin).send({ name: 'Alpha' });
       expect(team.status).toBe(201);
       expect(team.headers.location).toBe(`/api/v1/teams/${team.body.id}`);
+      expect((await t.http().post(`/api/v1/teams/${team.body.id}/restore`).set(admin)).status).toBe(409);
       const res = await t.http().post('/api/v1/users').set(admin).send({ email: 'New.Person@Example.test', roleId: roleIds.sales, teamIds: [team.body.id] });
       expect(res.status).toBe(201);
       expect(res.headers.location).toBe(`/api/v1/users/${res.body.id}`);
@@ -88,6 +89,9 @@ describe('identity: users and teams', () => {
       expect(restored.status).toBe(200);
       expect(restored.body.deletedAt).toBeNull();
       expect((await t.http().post('/api/v1/auth/login').send({ email: u.email, password: u.password })).status).toBe(200);
+      // A live user is not in the bin: 409, not 404 (it exists).
+      const again = await t.http().post(`/api/v1/users/${u.id}/restore`).set(admin);
+      expect([again.status, again.body.code]).toEqual([409, 'NOT_DELETED']);
     });
 
     it('keeps the last admin: nobody changes their own role or deletes themself', async () => {

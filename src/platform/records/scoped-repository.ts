@@ -3,7 +3,7 @@ import { EntityManager, EntityMetadata, SelectQueryBuilder } from 'typeorm';
 import { Action, Actor, Scope, scopeOf } from '../access/actor';
 import { AuditPolicy } from '../audit/diff';
 import { newId, OwnedRecordEntity, RecordEntity } from '../database/columns';
-import { DomainError, FieldError, forbidden, invalid, notFound } from '../errors/domain-error';
+import { conflict, DomainError, FieldError, forbidden, invalid, notFound } from '../errors/domain-error';
 import { DELETED_FIELD, ListSpec } from '../query/list-spec';
 import { filterMentions } from '../query/filter';
 import { ListQuery, Page } from '../query/list-query';
@@ -288,10 +288,14 @@ export abstract class ScopedRepository<E extends RecordEntity> {
     return saved;
   }
 
-  /** Brings a record back from the recycle bin (needs the delete permission, like deleting). */
+  /**
+   * Brings a record back from the recycle bin (needs the delete permission, like deleting). A
+   * live record is a 409: it exists, it is just not in the bin.
+   */
   @Transactional()
   async restore(actor: Actor, id: string, opts: WriteOptions = {}): Promise<E> {
-    const current = await this.lockForWrite(actor, 'delete', id, 'deleted');
+    const current = await this.lockForWrite(actor, 'delete', id, 'any');
+    if (current.deletedAt === null) throw conflict('NOT_DELETED', `The ${this.noun} is not in the recycle bin: there is nothing to restore.`);
     this.checkVersion(current, opts);
     await this.versionedUpdate(current, { deletedAt: null });
     const saved = await this.reload(id);

@@ -201,7 +201,7 @@ export class CompaniesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: CompanyResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<CompanyResponseDto> {
     return toResponse(await this.companies.restore(actor, id, { ifMatch }));
   }

@@ -171,7 +171,7 @@ export class ContactsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: ContactResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<ContactResponseDto> {
     return toResponse(await this.contacts.restore(actor, id, { ifMatch }));
   }

@@ -88,7 +88,7 @@ export class CustomFieldsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: CustomFieldResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<CustomFieldResponseDto> {
     return toCustomFieldResponse(await this.fields.restore(actor, id, { ifMatch }));
   }

@@ -84,7 +84,7 @@ export class UsersController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<UserResponseDto> {
     return toUserResponse(await this.users.restore(actor, id, ifMatch));
   }

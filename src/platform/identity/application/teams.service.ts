@@ -3,7 +3,7 @@ import { Transactional } from '@nestjs-cls/transactional';
 import { Actor, scopeOf } from '../../access/actor';
 import { AuditService } from '../../audit/audit.service';
 import { newId } from '../../database/columns';
-import { DomainError, forbidden, notFound } from '../../errors/domain-error';
+import { conflict, DomainError, forbidden, notFound } from '../../errors/domain-error';
 import { CursorCodec } from '../../query/cursor';
 import { filterMentions } from '../../query/filter';
 import { ListQuery, Page } from '../../query/list-query';
@@ -90,7 +90,9 @@ export class TeamsService {
 
   @Transactional()
   async restore(actor: Actor, id: string, ifMatch?: number): Promise<TeamView> {
-    const current = await this.lock(actor, id, 'delete', 'deleted', ifMatch);
+    const current = await this.lock(actor, id, 'delete', 'any');
+    if (current.deletedAt === null) throw conflict('NOT_DELETED', 'The team is not deleted: there is nothing to restore.');
+    if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
     if (await this.nameInUse(current.name, id)) throw nameTaken();
     await this.versionedUpdate(current, { deletedAt: null });
     const saved = await this.reload(id);

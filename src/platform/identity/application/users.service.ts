@@ -4,7 +4,7 @@ import { Actor, scopeOf } from '../../access/actor';
 import { AuditService } from '../../audit/audit.service';
 import { AuditPolicy } from '../../audit/diff';
 import { newId } from '../../database/columns';
-import { DomainError, forbidden, invalid, notFound } from '../../errors/domain-error';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../../errors/domain-error';
 import { filterMentions } from '../../query/filter';
 import { DELETED_FIELD } from '../../query/list-spec';
 import { ListQuery, Page } from '../../query/list-query';
@@ -181,7 +181,8 @@ export class UsersService {
 
   @Transactional()
   async restore(actor: Actor, id: string, ifMatch?: number): Promise<UserView> {
-    const current = await this.lockForWrite(actor, id, 'delete', 'deleted');
+    const current = await this.lockForWrite(actor, id, 'delete', 'any');
+    if (current.deletedAt === null) throw conflict('NOT_DELETED', 'The user is not deleted: there is nothing to restore.');
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed(current.version);
     await this.assertRightsOver(actor, current, 'restore this user');
     await this.versionedUpdate(current, { deletedAt: null });

@@ -98,7 +98,7 @@ export class ActivitiesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: ActivityResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 409)
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<ActivityResponseDto> {
     return toActivityResponse(await this.activities.restore(actor, id, { ifMatch }));
   }
