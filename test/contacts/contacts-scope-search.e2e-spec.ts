@@ -166,6 +166,9 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       const byEmail = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Someone', emails: [{ email: 'ZOE@nordlicht.example' }] }).expect(409);
       expect(byEmail.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(byEmail.body).toMatchObject({ status: 409, code: 'CONTACT_POSSIBLE_DUPLICATE', candidates: [{ id: northIds[0], score: 1, reason: 'email' }] });
+      // The flag is true or false: anything else is a 400 naming it, not a silent false.
+      const maybe = await t.http().post('/api/v1/contacts?skipDuplicateCheck=maybe').set(north).send({ firstName: 'Someone', emails: [{ email: 'ZOE@nordlicht.example' }] }).expect(400);
+      expect(maybe.body.errors).toEqual([expect.objectContaining({ field: 'skipDuplicateCheck' })]);
 
       const byPhone = await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Other', phones: [{ number: '030 901820' }], address: { country: 'DE' } }).expect(409);
       expect(byPhone.body.candidates).toEqual([{ id: northIds[1], score: 0.9, reason: 'phone' }]);

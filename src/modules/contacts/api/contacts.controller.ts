@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor } from '../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../platform/access/decorators';
@@ -21,7 +21,7 @@ import {
   toContactResponse,
   UpdateContactDto,
 } from './dto/contact.dto';
-import { BooleanQueryPipe, RawListQuery, RawSearchBody } from './http';
+import { QueryFlag, RawListQuery, RawSearchBody } from './http';
 
 const toResponse = (v: ContactView): ContactResponseDto => toContactResponse(v.contact, v.customFields);
 
@@ -83,7 +83,7 @@ export class ContactsController {
   async batch(
     @CurrentActor() actor: Actor,
     @Body() body: ContactBatchDto,
-    @Query('skipDuplicateCheck', new BooleanQueryPipe('skipDuplicateCheck')) skipDuplicateCheck: boolean,
+    @QueryFlag('skipDuplicateCheck') skipDuplicateCheck: boolean,
   ): Promise<{ results: BatchItemResult<ContactResponseDto>[] }> {
     const results = await this.batches.contactsBatch(actor, body, { skipDuplicateCheck });
     return { results: results.map((r) => ({ ...r, data: r.data && toResponse(r.data) })) };
@@ -91,6 +91,17 @@ export class ContactsController {
 
   @Post()
   @RequirePermission('contacts', 'create')
+  // Above @Idempotent(): its generic 409 (a retry while the first request runs) is applied first,
+  // and this one's schema then replaces it instead of being replaced by it.
+  @ApiExtraModels(DuplicateCandidateDto)
+  @ApiConflictResponse({
+    description: 'A possible duplicate (code CONTACT_POSSIBLE_DUPLICATE), with `candidates`',
+    content: {
+      'application/problem+json': {
+        schema: { allOf: [{ $ref: getSchemaPath(ProblemDto) }, { type: 'object', properties: { candidates: { type: 'array', items: { $ref: getSchemaPath(DuplicateCandidateDto) } } } }] },
+      },
+    },
+  })
   @Idempotent()
   @WithLocation()
   @WithETag()
@@ -100,20 +111,11 @@ export class ContactsController {
   })
   @ApiQuery({ name: 'skipDuplicateCheck', required: false, schema: { type: 'boolean', default: false } })
   @ApiCreatedResponse({ type: ContactResponseDto })
-  @ApiExtraModels(DuplicateCandidateDto)
-  @ApiConflictResponse({
-    description: 'A possible duplicate (code CONTACT_POSSIBLE_DUPLICATE)',
-    content: {
-      'application/problem+json': {
-        schema: { allOf: [{ $ref: getSchemaPath(ProblemDto) }, { type: 'object', properties: { candidates: { type: 'array', items: { $ref: getSchemaPath(DuplicateCandidateDto) } } } }] },
-      },
-    },
-  })
   @ApiProblems(400, 401, 403)
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateContactDto,
-    @Query('skipDuplicateCheck', new BooleanQueryPipe('skipDuplicateCheck')) skipDuplicateCheck: boolean,
+    @QueryFlag('skipDuplicateCheck') skipDuplicateCheck: boolean,
   ): Promise<ContactResponseDto> {
     return toResponse(await this.contacts.create(actor, body, { skipDuplicateCheck }));
   }
