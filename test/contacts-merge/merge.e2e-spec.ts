@@ -154,6 +154,26 @@ describe('merging contacts', () => {
     expect(await t.dataSource.query(`SELECT id FROM contacts.contact_merges WHERE primary_id = ANY($1::uuid[])`, [[erased, other]])).toEqual([]);
   });
 
+  it("keeps company links the caller cannot see: sent back as GET showed them, and through a merge and its undo", async () => {
+    const theirs = await createCompany(t, south.auth, { name: 'Southern Supply' });
+    const primaryId = await createContact(t, north.auth, { firstName: 'Lina' });
+    const dupId = await createContact(t, north.auth, { firstName: 'Lina' });
+    // An admin links the North contact to a South company, which North cannot see.
+    await t.http().patch(`/api/v1/contacts/${dupId}`).set(admin).send({ companies: [{ companyId: theirs, role: 'buyer' }] }).expect(200);
+    const shown = (await get(north.auth, dupId).expect(200)).body;
+    expect(shown.companies).toEqual([{ companyId: theirs, role: 'buyer' }]);
+    await t.http().patch(`/api/v1/contacts/${dupId}`).set(north.auth).send({ companies: shown.companies, jobTitle: 'Buyer' }).expect(200);
+    // Linking it anew is still refused.
+    const refused = await t.http().patch(`/api/v1/contacts/${primaryId}`).set(north.auth).send({ companies: [{ companyId: theirs }] }).expect(400);
+    expect(refused.body.errors).toEqual([{ field: 'companies[0].companyId', message: 'is not a company you can see' }]);
+
+    const merged = await merge(north.auth, { primaryId, duplicateIds: [dupId] }).expect(200);
+    expect((await get(north.auth, primaryId).expect(200)).body.companies).toEqual([{ companyId: theirs, role: 'buyer' }]);
+    await t.http().post(`/api/v1/contacts/merges/${merged.body.id}/undo`).set(north.auth).expect(200);
+    expect((await get(north.auth, primaryId).expect(200)).body.companies).toEqual([]);
+    expect((await get(north.auth, dupId).expect(200)).body.companies).toEqual([{ companyId: theirs, role: 'buyer' }]);
+  });
+
   it('is scoped: out-of-scope contacts are 404 and nothing changes', async () => {
     const mine = await createContact(t, north.auth);
     const theirs = await createContact(t, south.auth);

@@ -27,6 +27,11 @@ export interface CreateContactOptions {
   skipDuplicateCheck?: boolean;
 }
 
+/** WriteOptions, and company links a merge carries over whether or not the caller can see them. */
+export interface ContactWriteOptions extends WriteOptions {
+  keptCompanyIds?: readonly string[];
+}
+
 @Injectable()
 export class ContactsService {
   constructor(
@@ -76,11 +81,11 @@ export class ContactsService {
   }
 
   @Transactional()
-  async update(actor: Actor, id: string, input: ContactInput, opts: WriteOptions = {}): Promise<ContactView> {
+  async update(actor: Actor, id: string, input: ContactInput, opts: ContactWriteOptions = {}): Promise<ContactView> {
     const defs = await this.customFields.shapes('contact');
     // Locked first: custom fields and lists are merged into what is stored, not into a stale read.
     const current = await this.contacts.lockForUpdate(actor, id);
-    const data = await this.prepare(actor, input, current, defs);
+    const data = await this.prepare(actor, input, current, defs, opts.keptCompanyIds);
     const contact = await this.contacts.update(actor, id, data, opts);
     if (contact.version !== current.version) await this.outbox.publish(CONTACT_UPDATED, { contactId: id });
     return this.view(contact, defs);
@@ -115,12 +120,20 @@ export class ContactsService {
     });
   }
 
-  private async prepare(actor: Actor, input: ContactInput, current: ContactEntity | null, defs: readonly CustomFieldShape[]): Promise<ContactData> {
+  /**
+   * The stored form of `input`. A company link must be to a company the caller can see, unless
+   * the record has it already (an admin linked another team's company; the company is in the
+   * recycle bin) or `kept` carries it over (a merge folding in its duplicates' links): sending a
+   * contact's links back as GET showed them always works.
+   */
+  private async prepare(actor: Actor, input: ContactInput, current: ContactEntity | null, defs: readonly CustomFieldShape[], kept: readonly string[] = []): Promise<ContactData> {
     const wanted = (input.companies ?? []).map((l) => l.companyId.toLowerCase());
-    const readable = await this.companies.readableIds(actor, wanted.filter((id) => /^[0-9a-f-]{36}$/.test(id)));
-    const linked = input.companies !== undefined ? [...readable] : (current?.companyIds ?? []);
+    const allowed = new Set([...(current?.companyIds ?? []), ...kept]);
+    const readable = await this.companies.readableIds(actor, wanted.filter((id) => /^[0-9a-f-]{36}$/.test(id) && !allowed.has(id)));
+    for (const id of readable) allowed.add(id);
+    const linked = input.companies !== undefined ? wanted.filter((id) => allowed.has(id)) : (current?.companyIds ?? []);
     const names = await this.companies.namesOf(linked);
-    const { data, errors } = contactData(input, current, defs, readable, names);
+    const { data, errors } = contactData(input, current, defs, allowed, names);
     if (errors.length) throw validationFailed(errors);
     return data;
   }

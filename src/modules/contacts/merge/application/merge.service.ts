@@ -49,7 +49,9 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
       const activities = await this.activities.moveSubject('contact', ids, primary.id);
       const consents = await this.consents.moveEntries(ids, primary.id);
       const live = await this.liveCustomFields('contact');
-      const after = await this.service.update(actor, primary.id, mergedInput(primary, duplicates, choices, live));
+      // The duplicates' company links come along even where the caller cannot see the company.
+      const keptCompanyIds = duplicates.flatMap((d) => d.companyIds);
+      const after = await this.service.update(actor, primary.id, mergedInput(primary, duplicates, choices, live), { keptCompanyIds });
       return { receipt: { activities, consents }, primaryVersion: after.contact.version };
     },
     remove: (actor, id) => this.service.remove(actor, id),
@@ -63,7 +65,8 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
     unfold: async (actor, merge, primary) => {
       await this.activities.undoMove(merge.receipt.activities);
       await this.consents.moveBack(merge.receipt.consents);
-      await this.service.update(actor, merge.primaryId, restoreInput(merge.snapshots[merge.primaryId] as unknown as MergeSide, primary));
+      const before = merge.snapshots[merge.primaryId] as unknown as MergeSide;
+      await this.service.update(actor, merge.primaryId, restoreInput(before, primary), { keptCompanyIds: before.companyLinks.map((l) => l.companyId) });
     },
   };
 }
