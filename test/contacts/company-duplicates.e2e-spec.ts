@@ -113,6 +113,8 @@ describe('companies: duplicate detection (e2e)', () => {
       // The batch's own earlier item counts: it is live in the same transaction.
       { index: 2, status: 409, error: expect.objectContaining({ code: 'COMPANY_POSSIBLE_DUPLICATE' }) },
     ]);
+    // An item's 409 names its candidates, as the single create does.
+    expect(res.body.results[2].error.candidates).toEqual([{ id: res.body.results[1].data.id, score: 1, reason: 'domain' }]);
     const forced = await t.http().post('/api/v1/companies/batch?skipDuplicateCheck=true').set(north).send({ create: [{ name: 'Acme Widget QA' }] }).expect(200);
     expect(forced.body.results).toEqual([{ index: 0, status: 201, data: expect.objectContaining({ name: 'Acme Widget QA' }) }]);
     await t.http().delete(`/api/v1/companies/${forced.body.results[0].data.id}`).set(north).expect(204);

@@ -13,7 +13,8 @@ export interface BatchItemResult<R> {
   index: number;
   status: number;
   data?: R;
-  error?: { code: string; detail: string; errors: FieldError[] };
+  /** As the problem the item alone would have had: code, detail, field errors and its extensions (a 409's `candidates`). */
+  error?: { code: string; detail: string; errors: FieldError[] } & Record<string, unknown>;
 }
 
 export class BatchItemErrorDto {
@@ -41,7 +42,10 @@ export function ApiBatchOkResponse(item: Type<unknown>): MethodDecorator {
                 index: { type: 'integer', minimum: 0 },
                 status: { type: 'integer', description: 'the HTTP status this item alone would have had', example: 201 },
                 data: { $ref: getSchemaPath(item) },
-                error: { $ref: getSchemaPath(BatchItemErrorDto) },
+                error: {
+                  allOf: [{ $ref: getSchemaPath(BatchItemErrorDto) }],
+                  description: 'The problem this item alone would have had, with its extension members (a possible duplicate\'s `candidates`)',
+                },
               },
             },
           },
@@ -74,7 +78,7 @@ export class BatchRunner {
       } catch (err) {
         const mapped = mapError(err);
         if (mapped.internal) throw err;
-        results.push({ index, status: mapped.status, error: { code: mapped.code, detail: mapped.detail, errors: mapped.errors } });
+        results.push({ index, status: mapped.status, error: { ...mapped.extensions, code: mapped.code, detail: mapped.detail, errors: mapped.errors } });
       }
     }
     return results;
