@@ -22,6 +22,10 @@ describe('poolQuery: frequent reads straight from the pool, optionally prepared'
   const prepared = async () =>
     (await poolQuery<{ name: string; statement: string }>(ds, 'SELECT name, statement FROM pg_prepared_statements ORDER BY name')).map((r) => r.name);
 
+  it("connects with Postgres's JIT compilation off (it cost an import batch more than its statements)", async () => {
+    expect(await ds.query('SHOW jit')).toEqual([{ jit: 'off' }]);
+  });
+
   it('names a text after its hash: the same text, the same name; another text, another name', () => {
     const a = preparedStatementName('SELECT 1 AS a');
     expect(a).toMatch(/^crm_[0-9a-f]{32}$/);
