@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
 
@@ -26,6 +27,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     south = await loginAs(t, await seedUser(t, { role: 'import-rep', teams: ['South'] }));
     await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'since', label: 'Since', type: 'date' }).expect(201);
     await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'score', label: 'Score', type: 'number' }).expect(201);
+    await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'budget', label: 'Budget', type: 'money' }).expect(201);
     await t.http().post('/api/v1/contacts').set(north).send({ firstName: 'Existing', emails: [{ email: 'anna@example.com' }] }).expect(201);
     await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Hidden', emails: [{ email: 'south@example.com' }] }).expect(201);
   });
@@ -53,7 +55,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     expect(res.body.errors).toEqual(
       expect.arrayContaining([
         { row: 4, column: 'E-Mail', message: 'is not an email address' },
-        { row: 4, column: 'Seit', message: 'must be a date (YYYY-MM-DD)' },
+        { row: 4, column: 'Seit', message: 'must be a date (DD.MM.YYYY, day first)' },
         { row: 4, column: 'Punkte', message: 'must be a number' },
       ]),
     );
@@ -102,10 +104,9 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     expect(companies.body).toMatchObject({ rows: 2, created: 1, skipped: 1 });
   });
 
-  it('reports mapped columns missing from the header', async () => {
-    const res = await upload(north, 'First\nAnna\n', { entity: 'contact', mapping: { First: 'firstName', Mail: 'email' }, dryRun: true }).expect(200);
-    expect(res.body.errors).toEqual([{ row: 0, column: 'Mail', message: 'is mapped but not in the file\'s header' }]);
-    expect(res.body.created).toBe(1);
+  it('refuses mapped columns missing from the header', async () => {
+    const res = await upload(north, 'First\nAnna\n', { entity: 'contact', mapping: { First: 'firstName', Mail: 'email' }, dryRun: true }).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'mapping.Mail', message: "is not a column of the file's header" }]);
   });
 
   it('refuses bad requests as problems', async () => {
@@ -128,5 +129,60 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     await t.http().post('/api/v1/roles').set(admin).send({ name: 'no-imports', permissions: { contacts: { read: 'all', create: 'all' } } }).expect(201);
     const noImports = await loginAs(t, await seedUser(t, { role: 'no-imports' }));
     await upload(noImports, 'a\n1\n', { entity: 'contact', mapping: { a: 'firstName' }, dryRun: true }).expect(403);
+  });
+
+  describe('files and mappings that do not fit', () => {
+    const m = { Email: 'email', First: 'firstName' };
+    const dry = (auth: Auth, csv: string | Buffer, mapping: Record<string, string> = m) => upload(auth, csv, { entity: 'contact', mapping, dryRun: true });
+
+    it('refuses a file that is not UTF-8, naming file and the line; a BOM stays welcome', async () => {
+      const res = await dry(north, Buffer.from('Email,First\nlatin@example.com,M\xfcller\n', 'latin1')).expect(400);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'INVALID_CSV', errors: [{ field: 'file', message: 'is not UTF-8 text (line 2)' }] });
+      expect((await dry(north, `${BOM}Email,First\nbom@example.com,Müller\n`).expect(200)).body).toMatchObject({ rows: 1, created: 1, failed: 0 });
+    });
+
+    it('takes stray quotes in an unquoted value, and answers any CSV it cannot read with 400 naming file and the line', async () => {
+      expect((await dry(north, 'Email,First\nq@x.com,Bob "Bobby" Smith\n').expect(200)).body).toMatchObject({ rows: 1, created: 1, failed: 0 });
+      const unclosed = await dry(north, 'Email,First\na@x.com,A\n"b@x.com,B\n').expect(400);
+      expect(unclosed.body).toMatchObject({ code: 'INVALID_CSV', errors: [{ field: 'file', message: 'has a quoted value that is never closed (the file ends at line 3)' }] });
+      const binary = await t.http().post('/api/v1/imports').set(north).field('entity', 'contact').field('mapping', JSON.stringify(m)).field('dryRun', 'true')
+        .attach('file', readFileSync('/bin/ls'), { filename: 'ls', contentType: 'application/octet-stream' })
+        .expect(400);
+      expect(binary.body).toMatchObject({ errors: [{ field: 'file', message: 'is not a text file' }] });
+    });
+
+    it('refuses a file part that is not CSV or text with 415 naming file', async () => {
+      const pdf = await t.http().post('/api/v1/imports').set(north).field('entity', 'contact').field('mapping', JSON.stringify(m)).field('dryRun', 'true')
+        .attach('file', Buffer.from('Email,First\na@x.com,A\n'), { filename: 'people.pdf', contentType: 'application/pdf' })
+        .expect(415);
+      expect(pdf.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', errors: [{ field: 'file', message: 'must be CSV (text/csv or text/plain), not application/pdf' }] });
+      for (const contentType of ['text/plain', 'application/vnd.ms-excel', 'application/octet-stream', 'application/csv']) {
+        await t.http().post('/api/v1/imports').set(north).field('entity', 'contact').field('mapping', JSON.stringify(m)).field('dryRun', 'true')
+          .attach('file', Buffer.from('Email,First\na@x.com,A\n'), { filename: 'people.csv', contentType })
+          .expect(200);
+      }
+    });
+
+    it('refuses a mapped column the header lacks or names twice', async () => {
+      const missing = await dry(north, 'Email,First\na@x.com,A\n', { ...m, Telefon: 'phone' }).expect(400);
+      expect(missing.body.errors).toEqual([{ field: 'mapping.Telefon', message: "is not a column of the file's header" }]);
+      const twice = await dry(north, 'email,first,first\na@x.com,A,B\n', { email: 'email', first: 'firstName' }).expect(400);
+      expect(twice.body.errors).toEqual([{ field: 'mapping.first', message: 'the file has 2 columns named first' }]);
+    });
+
+    it('refuses unknown custom fields and currency columns that cannot apply', async () => {
+      const unknown = await dry(north, 'Email,first\na@x.com,A\n', { Email: 'email', first: 'cf_nope' }).expect(400);
+      expect(unknown.body.errors).toEqual([{ field: 'mapping.first', message: 'customFields.nope is not a custom field of contacts' }]);
+      const notMoney = await dry(north, 'Email,Score,Cur\na@x.com,1,EUR\n', { Email: 'email', Score: 'cf_score', Cur: 'cf_score.currency' }).expect(400);
+      expect(notMoney.body.errors).toEqual([{ field: 'mapping.Cur', message: 'customFields.score is a number field: only a money field takes a currency column' }]);
+      const noAmount = await dry(north, 'Email,Cur\na@x.com,EUR\n', { Email: 'email', Cur: 'cf_budget.currency' }).expect(400);
+      expect(noAmount.body.errors).toEqual([{ field: 'mapping.Cur', message: 'a currency column needs a column mapped to customFields.budget (the amount)' }]);
+    });
+
+    it('reports a row with more cells than the header, quoting none of them; short rows are padded', async () => {
+      const res = await dry(north, 'Email,First\nmm1@x.com,A,extra,cells\nmm2@x.com\n').expect(200);
+      expect(res.body).toMatchObject({ rows: 2, created: 1, failed: 1, errors: [{ row: 1, column: '', message: 'has 4 cells; the header has 2' }] });
+    });
   });
 });

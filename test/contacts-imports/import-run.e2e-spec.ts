@@ -93,7 +93,7 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
       .set(north)
       .send({ firstName: 'Dora', lastName: 'Dietz', emails: [{ email: 'dora@example.com' }], tags: ['vip'], jobTitle: 'CFO' })
       .expect(201);
-    const csv = 'Email,First,Last,Title,Tags,Other\nDORA@example.com,Dorothea,,,"new, vip",dora@work.example\nfresh.upsert@example.com,Fresh,Face,,,\n';
+    const csv = 'Email,First,Last,Title,Tags,Other\nDORA@example.com,Dorothea,,,new;vip,dora@work.example\nfresh.upsert@example.com,Fresh,Face,,,\n';
     const done = await run(north, csv, { entity: 'contact', mapping: { Email: 'email', First: 'firstName', Last: 'lastName', Title: 'jobTitle', Tags: 'tags', Other: 'emails' }, mode: 'upsert', matchBy: 'email' });
     expect(done).toMatchObject({ status: 'completed', rows: 2, created: 1, updated: 1, skipped: 0, failed: 0 });
     const dora = (await t.http().get(`/api/v1/contacts/${created.body.id}`).set(north).expect(200)).body;
@@ -257,5 +257,93 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
     await upload(reader, 'a\n1\n', { entity: 'contact', mapping: { a: 'firstName' } }).expect(403);
     expect(await count(`SELECT count(*) AS n FROM contacts.imports`)).toBe(before);
     expect(await count(`SELECT count(*) AS n FROM contacts.import_uploads`)).toBe(0);
+  });
+
+  describe('files and mappings that do not fit, progress and Idempotency-Key', () => {
+    const m = { Email: 'email', First: 'firstName' };
+    const imports = () => count(`SELECT count(*) AS n FROM contacts.imports`);
+
+    it('refuses a file that is not UTF-8, or a mapping that does not fit its header, before storing anything', async () => {
+      const before = await imports();
+      const latin1 = await t
+        .http()
+        .post('/api/v1/imports')
+        .set(north)
+        .field('entity', 'contact')
+        .field('mapping', JSON.stringify(m))
+        .attach('file', Buffer.from('Email,First\nlatin.run@example.com,M\xfcller\n', 'latin1'), { filename: 'latin1.csv', contentType: 'text/csv' })
+        .expect(400);
+      expect(latin1.body.errors).toEqual([{ field: 'file', message: 'is not UTF-8 text (line 2)' }]);
+      const missing = await upload(north, 'Email,First\nmissing.run@example.com,A\n', { entity: 'contact', mapping: { ...m, Telefon: 'phone' } }).expect(400);
+      expect(missing.body.errors).toEqual([{ field: 'mapping.Telefon', message: "is not a column of the file's header" }]);
+      const twice = await upload(north, 'email,first,first\ntwice.run@example.com,A,B\n', { entity: 'contact', mapping: { email: 'email', first: 'firstName' } }).expect(400);
+      expect(twice.body.errors).toEqual([{ field: 'mapping.first', message: 'the file has 2 columns named first' }]);
+      const unknown = await upload(north, 'Email,first\nunknown.run@example.com,A\n', { entity: 'contact', mapping: { Email: 'email', first: 'cf_nope' } }).expect(400);
+      expect(unknown.body.errors).toEqual([{ field: 'mapping.first', message: 'customFields.nope is not a custom field of contacts' }]);
+      expect(await imports()).toBe(before);
+      expect(await count(`SELECT count(*) AS n FROM contacts.import_uploads`)).toBe(0);
+      expect(await contactByEmail(north, 'latin.run@example.com')).toBeUndefined();
+    });
+
+    it('fails at once, not retried, on CSV it cannot read further into the file, naming the line', async () => {
+      const res = await upload(north, 'Email,First\nquote.ok@example.com,Bob "Bobby" Smith\nquote.bad@example.com,"never closed\n', { entity: 'contact', mapping: m }).expect(202);
+      const done = await settled(north, res.body.id);
+      expect(done).toMatchObject({ status: 'failed', created: 0 });
+      expect(done.error).toContain('has a quoted value that is never closed (the file ends at line 3)');
+      const job = (await t.http().get(`/api/v1/jobs/${done.jobId}`).set(north).expect(200)).body;
+      expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(job.error).toContain('never closed');
+    });
+
+    it('fails the row with more cells than the header and imports the others', async () => {
+      const done = await run(north, 'Email,First\nmm1.run@example.com,A,extra,cells\nmm2.run@example.com,B\n', { entity: 'contact', mapping: m });
+      expect(done).toMatchObject({ status: 'completed', rows: 2, created: 1, failed: 1, errors: [{ row: 1, column: '', message: 'has 4 cells; the header has 2' }] });
+      expect(await contactByEmail(north, 'mm1.run@example.com')).toBeUndefined();
+    });
+
+    it('shows a total while the job runs: the lines less the header, then the rows read', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let reached!: () => void;
+      const atBatch = new Promise<void>((r) => (reached = r));
+      settings.batchRows = 1;
+      settings.afterBatch = async () => {
+        reached();
+        await held;
+      };
+      // Four lines after the header, three rows: the quoted line break makes the estimate one too many.
+      const res = await upload(north, 'Email,First\ntotal.a@example.com,A\ntotal.b@example.com,"B\nB"\ntotal.c@example.com,C\n', { entity: 'contact', mapping: m }).expect(202);
+      await atBatch;
+      const running = (await t.http().get(`/api/v1/jobs/${res.body.jobId}`).set(north).expect(200)).body;
+      expect(running).toMatchObject({ status: 'running', progress: { done: 1, total: 4 } });
+      settings.afterBatch = async () => undefined;
+      release();
+      const done = await settled(north, res.body.id);
+      expect(done).toMatchObject({ status: 'completed', created: 3 });
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await t.http().get(`/api/v1/jobs/${res.body.jobId}`).set(north).expect(200)).body).toMatchObject({ status: 'succeeded', progress: { done: 3, total: 3 } });
+    });
+
+    it('honours Idempotency-Key: a retry gets the first answer, the same key with another file a 422', async () => {
+      const send = (key: string, csv: string, fields: Fields = { entity: 'contact', mapping: m }) => upload(north, csv, fields).set('Idempotency-Key', key);
+      const csv = 'Email,First\nidem.one@example.com,One\n';
+      const first = await send('import-key-1', csv).expect(202);
+      const again = await send('import-key-1', csv).expect(202);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.location).toBe(`/api/v1/imports/${first.body.id}`);
+      const other = await send('import-key-1', 'Email,First\nidem.two@example.com,Two\n').expect(422);
+      expect(other.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ field: 'Idempotency-Key' }] });
+      await send('import-key-1', csv, { entity: 'contact', mapping: m, mode: 'upsert', matchBy: 'email' }).expect(422);
+      await settled(north, first.body.id);
+      expect(await count(`SELECT count(*) AS n FROM contacts.imports WHERE file_name = 'people.csv' AND id <> $1 AND created_at >= (SELECT created_at FROM contacts.imports WHERE id = $1)`, [first.body.id])).toBe(0);
+      expect(await count(`SELECT count(*) AS n FROM contacts.contacts WHERE email_keys && ARRAY['idem.one@example.com','idem.two@example.com']`)).toBe(1);
+      // A replayed answer leaves no upload behind; a dry run is replayed too.
+      expect(await count(`SELECT count(*) AS n FROM contacts.import_uploads`)).toBe(0);
+      const dry = await send('import-key-2', csv, { entity: 'contact', mapping: m, dryRun: true }).expect(200);
+      const dryAgain = await send('import-key-2', csv, { entity: 'contact', mapping: m, dryRun: true }).expect(200);
+      expect(dryAgain.headers['idempotent-replayed']).toBe('true');
+      expect(dryAgain.body).toEqual(dry.body);
+    });
   });
 });

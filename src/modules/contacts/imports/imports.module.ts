@@ -16,7 +16,7 @@ import { ImportsService } from './application/imports.service';
 import { ExportCommand } from './cli/export.command';
 import { ImportCommand } from './cli/import.command';
 import { IMPORT_JOBS } from './jobs/import-jobs';
-import { ImportRevertHandler } from './jobs/import-revert.handler';
+import { ImportRevertHandler, ImportRevertSettings } from './jobs/import-revert.handler';
 import { ImportRunHandler } from './jobs/import-run.handler';
 import { ImportBatchWriter } from './persistence/import-batch.writer';
 import { ImportCompanyMatchRepository, ImportMatchRepository } from './persistence/import-match.repository';
@@ -50,6 +50,7 @@ import { ImportsRepository } from './persistence/imports.repository';
     ExportService,
     ImportsService,
     ImportRunHandler,
+    ImportRevertSettings,
     ImportRevertHandler,
     MultipartUploads,
     ActorLoader,

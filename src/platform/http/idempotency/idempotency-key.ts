@@ -2,6 +2,31 @@ import { createHash } from 'node:crypto';
 import { badRequest, DomainError } from '../../errors/domain-error';
 
 export const IDEMPOTENT = 'crm:idempotent';
+
+/**
+ * What identifies a request for its key, besides method, path and query: its JSON body, or
+ * (`digest`) a digest the handler computes of a body it reads itself, such as a multipart
+ * upload streamed to storage, and hands over through `claimIdempotencyKey`.
+ */
+export type IdempotentBody = 'json' | 'digest';
+
+const BODY_CLAIM = Symbol('idempotency body claim');
+type WithBodyClaim = { [BODY_CLAIM]?: (digest: string) => Promise<void> };
+
+/** Set by the interceptor on the request of a `digest` route that carries an Idempotency-Key. */
+export function setBodyClaim(request: object, claim: (digest: string) => Promise<void>): void {
+  (request as WithBodyClaim)[BODY_CLAIM] = claim;
+}
+
+/**
+ * On a route marked `@Idempotent({ body: 'digest' })`, once the handler has read the body:
+ * claims the request's Idempotency-Key for the body `digest` identifies (nothing without a key).
+ * Throws what the route answers instead of running: 422 (the key was used with another body),
+ * 409 (its first request still runs), or the first answer, which the interceptor replays.
+ */
+export async function claimIdempotencyKey(request: object, digest: string): Promise<void> {
+  await (request as WithBodyClaim)[BODY_CLAIM]?.(digest);
+}
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** Set on an answer that is a replay of the key's first answer. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';

@@ -12,10 +12,12 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT,
   IDEMPOTENT_REPLAYED_HEADER,
+  IdempotentBody,
   idempotencyKeyInFlight,
   idempotencyKeyReused,
   parseIdempotencyKey,
   requestHash,
+  setBodyClaim,
 } from './idempotency-key';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -23,6 +25,13 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const REPLAYED_HEADERS = ['location', 'etag'];
 
 type Request = FastifyRequest & { actor?: Actor };
+
+/** Thrown out of a handler whose body digest finds the key answered already: the interceptor replays that answer. */
+class Replay extends Error {
+  constructor(readonly response: StoredResponse) {
+    super('Idempotency-Key replay');
+  }
+}
 
 /**
  * Idempotency-Key on routes marked `@Idempotent()`. Runs after the guards, so the key is
@@ -40,27 +49,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (ctx.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, ctx.getHandler())) return next.handle();
+    const body = ctx.getType() === 'http' ? this.reflector.get<IdempotentBody | undefined>(IDEMPOTENT, ctx.getHandler()) : undefined;
+    if (!body) return next.handle();
     const http = ctx.switchToHttp();
     const request = http.getRequest<Request>();
     const reply = http.getResponse<FastifyReply>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined) return next.handle();
 
-    let req: IdempotentRequest;
+    let base: Omit<IdempotentRequest, 'hash'>;
+    let path: string;
     try {
-      const path = request.url.split('?')[0];
-      req = {
-        actorId: request.actor?.id ?? 'anonymous',
-        key: parseIdempotencyKey(header),
-        method: request.method,
-        path: path.slice(0, 2048),
-        hash: requestHash(request.method, path, request.query, request.body),
-      };
+      path = request.url.split('?')[0];
+      base = { actorId: request.actor?.id ?? 'anonymous', key: parseIdempotencyKey(header), method: request.method, path: path.slice(0, 2048) };
     } catch (err) {
       return throwError(() => err);
     }
 
+    if (body === 'digest') {
+      // The handler reads the body itself; it claims the key once it has (claimIdempotencyKey).
+      let claimed: { req: IdempotentRequest; claimId: string } | null = null;
+      setBodyClaim(request, async (digest) => {
+        if (claimed) throw new Error('Idempotency-Key claimed twice in one request');
+        const req = { ...base, hash: requestHash(request.method, path, request.query, digest) };
+        const claim = await this.store.claim(req);
+        if (claim.outcome === 'replay') throw new Replay(claim.response);
+        if (claim.outcome !== 'claimed') throw claim.outcome === 'mismatch' ? idempotencyKeyReused() : idempotencyKeyInFlight();
+        claimed = { req, claimId: claim.claimId };
+      });
+      return this.settled(next.handle(), request, reply, () => claimed);
+    }
+
+    const req = { ...base, hash: requestHash(request.method, path, request.query, request.body) };
     return from(this.store.claim(req)).pipe(
       mergeMap((claim) => {
         switch (claim.outcome) {
@@ -71,22 +91,30 @@ export class IdempotencyInterceptor implements NestInterceptor {
           case 'replay':
             return of(this.replay(reply, claim.response));
         }
-        return next.handle().pipe(
-          mergeMap(async (body: unknown) => {
-            const response = this.storable(reply, body);
-            await this.settle(req, claim.claimId, response);
-            return body;
-          }),
-          catchError((err: unknown) => {
-            const { mapped, problem } = problemOf(err, request);
-            // 5xx: our failure, worth a retry. 400: malformed, nothing was done; the caller may fix the body and reuse the key.
-            const keep = mapped.status < 500 && mapped.status !== 400;
-            const response: StoredResponse | null = keep
-              ? { status: mapped.status, headers: { ...mapped.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problem) }
-              : null;
-            return from(this.settle(req, claim.claimId, response)).pipe(mergeMap(() => throwError(() => err)));
-          }),
-        );
+        return this.settled(next.handle(), request, reply, () => ({ req, claimId: claim.claimId }));
+      }),
+    );
+  }
+
+  /** The handler's answer, stored under the claim (once there is one) as the caller gets it. */
+  private settled(answer: Observable<unknown>, request: Request, reply: FastifyReply, claimOf: () => { req: IdempotentRequest; claimId: string } | null): Observable<unknown> {
+    return answer.pipe(
+      mergeMap(async (body: unknown) => {
+        const claimed = claimOf();
+        if (claimed) await this.settle(claimed.req, claimed.claimId, this.storable(reply, body));
+        return body;
+      }),
+      catchError((err: unknown) => {
+        if (err instanceof Replay) return of(this.replay(reply, err.response));
+        const claimed = claimOf();
+        if (!claimed) return throwError(() => err);
+        const { mapped, problem } = problemOf(err, request);
+        // 5xx: our failure, worth a retry. 400: malformed, nothing was done; the caller may fix the body and reuse the key.
+        const keep = mapped.status < 500 && mapped.status !== 400;
+        const response: StoredResponse | null = keep
+          ? { status: mapped.status, headers: { ...mapped.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problem) }
+          : null;
+        return from(this.settle(claimed.req, claimed.claimId, response)).pipe(mergeMap(() => throwError(() => err)));
       }),
     );
   }

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModel
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
+import { claimIdempotencyKey, Idempotent } from '../../../../platform/http/idempotency/idempotent.decorator';
 import { uuidParam } from '../../../../platform/http/route-helpers';
 import { ListQueryParam } from '../../../../platform/query/decorators';
 import { ListQuery, Page, toPage } from '../../../../platform/query/list-query';
@@ -28,26 +29,37 @@ export class ImportsController {
   @Post()
   @HttpCode(200)
   @RequirePermission('imports', 'create')
+  @Idempotent({ body: 'digest' })
   @ApiOperation({
     summary: 'Import contacts or companies from a CSV file (or check one: dryRun)',
     description:
       `A multipart upload (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB) read as a stream; every row is checked like the API checks a record and matched ` +
-      'to the records you may update. `dryRun=true` answers 200 with the report of what would be created, updated, skipped, and every error by row and column, and writes nothing. ' +
+      'to the records you may update. `dryRun=true` answers 200 with the report of what would be created, updated, left unchanged, skipped, and every error by row and column, and writes nothing: ' +
+      'the import runs, right away and within this request, in one transaction that is then rolled back, so the report is exactly what a real run would do at that moment ' +
+      '(a later run may differ if records change in between; and a row skipped as a duplicate of a record an earlier row creates names an id the rollback discards); ' +
+      'while it runs, the records it would update are locked (their other writers wait for it). ' +
       'Otherwise the import runs as a job: 202 with the import (its `jobId` shows progress at `GET /api/v1/jobs/{id}`), written in batches, each one transaction; ' +
-      'created records belong to you and your team. Poll `GET /api/v1/imports/{id}` for the report; `POST /api/v1/imports/{id}/revert` undoes it.',
+      'created records belong to you and your team. Poll `GET /api/v1/imports/{id}` for the report; `POST /api/v1/imports/{id}/revert` undoes it. ' +
+      "While the job runs, its `progress.total` is an estimate: the file's lines less the header, counted at upload (a value spanning lines, or blank lines, make it larger than the rows); " +
+      'once the run ends it is the rows read, equal to `progress.done`. ' +
+      'Refused before anything is written: a file part whose content type is not CSV or text (415; text/csv, text/plain, application/csv, application/vnd.ms-excel, application/octet-stream or none are taken), ' +
+      'a file that is not text or not UTF-8 (400 naming `file` and the line), CSV it cannot read (400 INVALID_CSV naming `file` and the line), ' +
+      'and a mapping that does not fit the file (400 naming `mapping.<column>`: a column the header lacks or names twice, an unknown custom field, a currency column for a field that is not money or without its amount column). ' +
+      'A row with more cells than the header is a row error; shorter rows are padded with blank cells.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ImportUploadDto })
   @ApiExtraModels(ImportReportDto, ImportResponseDto)
-  @ApiOkResponse({ type: ImportReportDto, description: 'dryRun=true: what the import would do' })
+  @ApiOkResponse({ type: ImportReportDto, description: 'dryRun=true: what the import would do, from a run rolled back' })
   @ApiAcceptedResponse({ type: ImportResponseDto, description: 'The import, queued; `Location` is its URL', headers: { Location: { description: 'The import', schema: { type: 'string' } } } })
   @ApiProblems(400, 401, 403, 413, 415)
   async create(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportReportDto | ImportResponseDto> {
     const upload = await this.uploads.save(request);
     let keep = false;
     try {
+      await claimIdempotencyKey(request, upload.digest);
       const options = parseImportOptions(upload.fields);
-      const file = { id: upload.uploadId, input: this.stored.input(upload.uploadId), name: upload.fileName, bytes: upload.bytes };
+      const file = { id: upload.uploadId, input: this.stored.input(upload.uploadId), name: upload.fileName, bytes: upload.bytes, lines: upload.lines };
       if (options.dryRun) return toImportReport(await this.imports.dryRun(actor, file.input, options));
       const created = await this.imports.submit(actor, file, options);
       keep = true;
@@ -84,8 +96,13 @@ export class ImportsController {
   @ApiOperation({
     summary: 'Revert an import',
     description:
-      'A job: records the import created are deleted for good (a contact that has consent entries since goes to the recycle bin instead), records it updated get back the values they had before it; every change is audited. ' +
-      'Only a completed or failed import can be reverted (409 otherwise: running, reverting, reverted). Once reverted, the same file can be imported again.',
+      'A job that undoes the import and leaves alone what was done since. Records it updated get back only the fields the import changed, and only where they still hold what the import wrote: ' +
+      'custom fields key by key; the tags, domains, emails and phones it added are taken off (an added email or phone changed since stays). ' +
+      'A field changed since the import keeps its newer value. Records it created are deleted for good (a contact that has consent entries since goes to the recycle bin instead), ' +
+      'unless their values were changed since the import: those are kept (a change undone since, say by reverting a later import first, does not count). Every change is audited (request id `import:<id>:revert`). ' +
+      "The job's `result` is `{ importId, reverted, conflicts, createdKept }`: receipt rows (records) reverted, records that kept something done since the import, and of those the created records kept; " +
+      'counts only, and over every attempt (a revert resumed after a crash, or asked for again after it failed, counts what was done before). `progress` is `{ done: reverted, total }`. ' +
+      'Only a completed or failed import can be reverted (409 otherwise, with the import\'s state in `importStatus`: running, reverting, reverted). Once reverted, the same file can be imported again.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiAcceptedResponse({ type: ImportResponseDto, description: 'The import, now `reverting`; `revertJobId` shows progress' })

@@ -1,4 +1,3 @@
-import { columnName, ImportOptions } from '../domain/import-options';
 import { RowError } from '../domain/import-status';
 
 /** What an import did (or, dry, would do). */
@@ -6,6 +5,8 @@ export interface ImportReport {
   rows: number;
   created: number;
   updated: number;
+  /** Matched rows that would change nothing the record holds: the record is left as it is (no new version, no audit entry). */
+  unchanged: number;
   skipped: number;
   failed: number;
   errors: RowError[];
@@ -18,16 +19,17 @@ export const MAX_REPORTED_ERRORS = 1000;
 
 /** A report being built row by row (and, for a run, batch by batch). */
 export class ReportBuilder {
-  readonly report: ImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, failed: 0, errors: [], errorsTruncated: false };
+  readonly report: ImportReport = { rows: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, errors: [], errorsTruncated: false };
   private errorsChanged = false;
 
   /** Carries on from what an import committed so far. */
-  static resume(saved: { rowsRead: number; created: number; updated: number; skipped: number; failed: number; errors: RowError[]; errorsTruncated: boolean }): ReportBuilder {
+  static resume(saved: { rowsRead: number; created: number; updated: number; unchanged?: number; skipped: number; failed: number; errors: RowError[]; errorsTruncated: boolean }): ReportBuilder {
     const b = new ReportBuilder();
     Object.assign(b.report, {
       rows: saved.rowsRead,
       created: saved.created,
       updated: saved.updated,
+      unchanged: saved.unchanged ?? 0,
       skipped: saved.skipped,
       failed: saved.failed,
       errors: [...saved.errors],
@@ -46,6 +48,7 @@ export class ReportBuilder {
     this.report.rows += other.rows;
     this.report.created += other.created;
     this.report.updated += other.updated;
+    this.report.unchanged += other.unchanged;
     this.report.skipped += other.skipped;
     this.report.failed += other.failed;
     this.addErrors(other.errors);
@@ -57,13 +60,17 @@ export class ReportBuilder {
     this.addErrors(errors);
   }
 
-  /** The counts of a written batch; rows the database refused count as failed. */
-  add(r: { created: number; updated: number; skipped: number; conflicts: readonly RowError[] }): void {
+  /**
+   * The counts of a written batch; rows the database refused count as failed. `notes` are rows
+   * counted as skipped whose reason the report lists (a duplicate of an existing record).
+   */
+  add(r: { created: number; updated: number; unchanged?: number; skipped: number; conflicts: readonly RowError[]; notes?: readonly RowError[] }): void {
     this.report.created += r.created;
     this.report.updated += r.updated;
+    this.report.unchanged += r.unchanged ?? 0;
     this.report.skipped += r.skipped;
     this.report.failed += r.conflicts.length;
-    this.addErrors(r.conflicts);
+    this.addErrors([...r.conflicts, ...(r.notes ?? [])].sort((a, b) => a.row - b.row));
   }
 
   private addErrors(errors: readonly RowError[]): void {
@@ -81,12 +88,5 @@ export class ReportBuilder {
     const json = JSON.stringify(this.report.errors);
     // jsonb refuses NUL, which a cell quoted in a message may carry.
     return json.includes('\\u0000') ? json.replace(/\\u0000/g, '') : json;
-  }
-
-  /** A mapped column missing from the file is a mistake in the mapping, reported once on row 0. */
-  checkHeaders(headers: readonly string[], opts: ImportOptions): void {
-    const present = new Set(headers);
-    const missing = [...opts.mapping.keys()].filter((c) => !present.has(c));
-    this.addErrors(missing.map((key) => ({ row: 0, column: columnName(opts.mapping, key), message: 'is mapped but not in the file\'s header' })));
   }
 }

@@ -1,30 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { Transactional } from '@nestjs-cls/transactional';
+import { Propagation, Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Actor, scopeOf, SYSTEM_ACTOR } from '../../../../platform/access/actor';
-import { CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { newId } from '../../../../platform/database/columns';
 import { conflict, forbidden } from '../../../../platform/errors/domain-error';
 import { ActorLoader } from '../../../../platform/identity/persistence/actor-loader';
 import { ListQuery, Page } from '../../../../platform/query/list-query';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { CustomFieldsService } from '../../application/custom-fields.service';
-import { columnOfField, ImportOptions, parseImportOptions, Target } from '../domain/import-options';
-import { EXTERNAL_ID_TAKEN, REVERTIBLE } from '../domain/import-status';
+import { ImportOptions, parseImportOptions, Target } from '../domain/import-options';
+import { REVERTIBLE } from '../domain/import-status';
 import { ImportRevertJob, ImportRunJob } from '../jobs/import-jobs';
 import { ImportEntity as ImportRecord, StoredImportOptions } from '../persistence/import.entity';
-import { ImportCompanyMatchRepository, ImportMatchRepository } from '../persistence/import-match.repository';
 import { ImportsRepository } from '../persistence/imports.repository';
-import { CsvInput, CsvRow, readCsv } from './csv-source';
-import { ImportReport, MAX_REPORTED_ERRORS, ReportBuilder } from './import-report';
-import { mapCompanyRow, mapContactRow } from './row-mapper';
+import { CsvInput, readHeader } from './csv-source';
+import { ImportReport, MAX_REPORTED_ERRORS } from './import-report';
+import { ImportRunner } from './import-runner';
+import { checkMapping } from './mapping-check';
 
 export { MAX_REPORTED_ERRORS };
 export type { ImportReport };
 
-/** Rows matched against the database per query. */
-const MATCH_BATCH = 1000;
-/** Prefix of external-id match keys, so they never meet an email key. */
-const EXTERNAL = '\u0000x:';
+/** Rolls a dry run's transaction back, carrying its report out. */
+class DryRunRollback extends Error {
+  constructor(readonly report: ImportReport) {
+    super('dry run: rolled back');
+  }
+}
 
 /** A file to import: its bytes, and what the import row records about it. */
 export interface ImportFile {
@@ -32,6 +34,8 @@ export interface ImportFile {
   input: CsvInput;
   name: string | null;
   bytes: number;
+  /** Lines the file has (counted as it was uploaded): a run's progress total until it ends. */
+  lines?: number;
 }
 
 /** The mapping as stored: CSV header → target, as `parseImportOptions` reads it back. */
@@ -50,15 +54,16 @@ export function optionsOf(record: ImportRecord): ImportOptions {
     mapping: JSON.stringify(record.options.mapping),
     dateFormat: record.options.dateFormat,
     delimiter: record.options.delimiter,
+    ...(record.options.listSeparator ? { listSeparator: record.options.listSeparator } : {}),
   });
 }
 
 @Injectable()
 export class ImportsService {
   constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly customFields: CustomFieldsService,
-    private readonly contactMatches: ImportMatchRepository,
-    private readonly companyMatches: ImportCompanyMatchRepository,
+    private readonly runner: ImportRunner,
     private readonly imports: ImportsRepository,
     private readonly outbox: OutboxService,
     private readonly actors: ActorLoader,
@@ -74,11 +79,18 @@ export class ImportsService {
   }
 
   /**
-   * Records the import and enqueues its run in one transaction: the job exists if and only if
-   * the import does. The file is already stored (under the import's id).
+   * Checks the stored file's header against the mapping (a 400, and nothing recorded, when they
+   * do not fit), then records the import and enqueues its run in one transaction: the job
+   * exists if and only if the import does. The file is already stored (under the import's id).
    */
-  @Transactional()
   async submit(actor: Actor, file: ImportFile, opts: ImportOptions): Promise<ImportRecord> {
+    this.assertMayImport(actor, opts);
+    checkMapping(opts, await readHeader(file.input, opts.delimiter), await this.customFields.shapes(opts.entity));
+    return this.enqueue(actor, file, opts);
+  }
+
+  @Transactional()
+  private async enqueue(actor: Actor, file: ImportFile, opts: ImportOptions): Promise<ImportRecord> {
     const record = await this.record(actor, file, opts, 'queued');
     const job = await this.outbox.enqueue(ImportRunJob, { importId: record.id }, { key: record.id, ownerId: actor.userId, teamId: record.teamId });
     await this.imports.setJob(record.id, 'job_id', job.id);
@@ -93,9 +105,10 @@ export class ImportsService {
 
   private async record(actor: Actor, file: ImportFile, opts: ImportOptions, status: 'queued' | 'running'): Promise<ImportRecord> {
     this.assertMayImport(actor, opts);
-    const options: StoredImportOptions = { mapping: storedMapping(opts.mapping), dateFormat: opts.dateFormat, delimiter: opts.delimiter };
+    const options: StoredImportOptions = { mapping: storedMapping(opts.mapping), dateFormat: opts.dateFormat, delimiter: opts.delimiter, listSeparator: opts.listSeparator };
     // An API key acts with its own role: the run acts with what the key could do when it asked.
     if (actor.type === 'apiKey') options.runAs = { ...actor, requestId: undefined };
+    if (file.lines !== undefined) options.fileLines = file.lines;
     return this.imports.insert({
       id: file.id,
       ownerId: actor.userId,
@@ -126,7 +139,7 @@ export class ImportsService {
   async revert(actor: Actor, id: string): Promise<ImportRecord> {
     const current = await this.imports.findOne(actor, id, 'update', true);
     if (!REVERTIBLE.includes(current.status) || !(await this.imports.markReverting(id))) {
-      throw conflict('IMPORT_NOT_REVERTIBLE', `Only a completed or failed import can be reverted; this one is ${current.status}.`, { status: current.status });
+      throw conflict('IMPORT_NOT_REVERTIBLE', `Only a completed or failed import can be reverted; this one is ${current.status}.`, { importStatus: current.status });
     }
     // Keyed by the import's version: a revert that failed and is asked for again is a new job.
     const job = await this.outbox.enqueue(
@@ -146,79 +159,25 @@ export class ImportsService {
   }
 
   /**
-   * Reads the whole file, checks every row like the API would, and matches rows to existing
-   * records in the actor's scope, writing nothing. Rows are matched in batches, so memory holds
-   * one batch plus the match keys already seen in the file.
+   * What the import would do, exactly: the real run (ImportRunner, the same matching and writes)
+   * with its import record, in one transaction that is then rolled back, so nothing it wrote is
+   * left (records, receipts, audit entries, the import itself; it enqueues no job and publishes
+   * no event). Until then the records it updated stay locked. Memory stays that of a run: the file
+   * streams through in batches.
    */
   async dryRun(actor: Actor, input: CsvInput, opts: ImportOptions): Promise<ImportReport> {
     this.assertMayImport(actor, opts);
-    const defs = await this.customFields.shapes(opts.entity);
-    const out = new ReportBuilder();
-    const rows = readCsv(input, opts.delimiter, (headers) => out.checkHeaders(headers, opts));
-    await this.dryRunRows(actor, rows, opts, defs, out);
-    return out.report;
-  }
-
-  /** The keys a row is matched by: its emails (contacts, create mode or matchBy email) and its external id. */
-  private keysOf(opts: ImportOptions, emailKeys: readonly string[], externalId: string | null): string[] {
-    const keys: string[] = [];
-    if (opts.entity === 'contact' && (opts.mode === 'create' || opts.matchBy === 'email')) keys.push(...emailKeys);
-    if (externalId && (opts.mode === 'create' || opts.matchBy === 'externalId')) keys.push(`${EXTERNAL}${externalId}`);
-    return keys;
-  }
-
-  /** Match key → id of the record it finds in the actor's update scope. */
-  private async existing(actor: Actor, opts: ImportOptions, keys: readonly string[]): Promise<Map<string, string>> {
-    const emails = keys.filter((k) => !k.startsWith(EXTERNAL));
-    const externalIds = keys.filter((k) => k.startsWith(EXTERNAL)).map((k) => k.slice(EXTERNAL.length));
-    const found = new Map<string, string>();
-    if (emails.length) for (const [k, id] of await this.contactMatches.byEmails(actor, emails)) found.set(k, id);
-    if (externalIds.length) {
-      const repo = opts.entity === 'contact' ? this.contactMatches : this.companyMatches;
-      for (const [k, id] of await repo.byExternalIds(actor, externalIds)) found.set(`${EXTERNAL}${k}`, id);
+    try {
+      // A transaction of its own even inside another one: the rollback must take back all it wrote, and only that.
+      await this.txHost.withTransaction(Propagation.RequiresNew, async () => {
+        const record = await this.record(actor, { id: newId(), input, name: null, bytes: 0 }, opts, 'running');
+        const out = await this.runner.run(record, actor, opts, input, async () => undefined, { dryRun: true });
+        throw new DryRunRollback(out.report);
+      });
+    } catch (err) {
+      if (err instanceof DryRunRollback) return err.report;
+      throw err;
     }
-    return found;
-  }
-
-  private async dryRunRows(actor: Actor, rows: AsyncGenerator<CsvRow>, opts: ImportOptions, defs: readonly CustomFieldShape[], out: ReportBuilder): Promise<void> {
-    // Keys of rows that would create a record (→ a stand-in id): a later row with one of them meets that record.
-    const createdInFile = new Map<string, string>();
-    const externalIdColumn = columnOfField(opts, 'externalId');
-    let batch: { row: number; keys: string[]; externalId: string | null }[] = [];
-    const flush = async () => {
-      const existing = await this.existing(actor, opts, [...new Set(batch.flatMap((b) => b.keys))]);
-      const repo = opts.entity === 'contact' ? this.contactMatches : this.companyMatches;
-      const holders = await repo.holdersOf([...new Set(batch.map((b) => b.externalId).filter((x): x is string => !!x))]);
-      for (const { row, keys, externalId } of batch) {
-        const target = keys.map((k) => existing.get(k) ?? createdInFile.get(k)).find((id) => id !== undefined);
-        const outcome = target ? (opts.mode === 'create' ? 'skip' : 'update') : opts.mode === 'update' ? 'skip' : 'create';
-        // As the run does: an external id another live record holds cannot be taken.
-        const holder = externalId ? (holders.get(externalId) ?? createdInFile.get(`${EXTERNAL}${externalId}`)) : undefined;
-        if (outcome !== 'skip' && holder !== undefined && holder !== target) {
-          out.add({ created: 0, updated: 0, skipped: 0, conflicts: [{ row, column: externalIdColumn, message: EXTERNAL_ID_TAKEN }] });
-        } else if (outcome === 'create') {
-          out.report.created++;
-          const standIn = `row:${row}`;
-          keys.forEach((k) => createdInFile.set(k, standIn));
-          if (externalId) createdInFile.set(`${EXTERNAL}${externalId}`, standIn);
-        } else if (outcome === 'update') out.report.updated++;
-        else out.report.skipped++;
-      }
-      batch = [];
-    };
-    for await (const row of rows) {
-      out.report.rows++;
-      if (opts.entity === 'contact') {
-        const { contact, errors } = mapContactRow(row, opts, defs);
-        if (!contact) out.fail(errors);
-        else batch.push({ row: row.row, keys: this.keysOf(opts, contact.emailKeys, contact.externalId), externalId: contact.externalId });
-      } else {
-        const { company, errors } = mapCompanyRow(row, opts, defs);
-        if (!company) out.fail(errors);
-        else batch.push({ row: row.row, keys: this.keysOf(opts, [], company.input.externalId ?? null), externalId: company.input.externalId ?? null });
-      }
-      if (batch.length >= MATCH_BATCH) await flush();
-    }
-    await flush();
+    throw new Error('a dry run ends in its rollback');
   }
 }

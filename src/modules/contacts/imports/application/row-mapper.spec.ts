@@ -34,7 +34,7 @@ describe('mapContactRow', () => {
 
   it('normalizes emails (case, repeats), dates, booleans, money and lists', () => {
     const { contact, errors } = mapContactRow(
-      row({ Name: ' Ada ', Mail: 'Ada@Example.COM', More: 'ada@example.com; ada@work.example', Since: '02.01.2020', VIP: 'yes', Budget: '1.234,50', Cur: 'eur', Topics: 'golf|wine', Stage: 'Customer' }),
+      row({ Name: ' Ada ', Mail: 'Ada@Example.COM', More: 'ada@example.com; ada@work.example', Since: '02.01.2020', VIP: 'yes', Budget: '1.234,50', Cur: 'eur', Topics: 'golf;wine', Stage: 'Customer' }),
       opts,
       defs,
     );
@@ -45,13 +45,13 @@ describe('mapContactRow', () => {
   });
 
   it('names every problem by its CSV column', () => {
-    const { contact, errors } = mapContactRow(row({ Name: '', Mail: 'nope', More: 'ok@example.com; nein', Since: '30.02.2020', VIP: 'maybe', Topics: 'golf|chess', Stage: 'boss' }, 7), opts, defs);
+    const { contact, errors } = mapContactRow(row({ Name: '', Mail: 'nope', More: 'ok@example.com; nein', Since: '30.02.2020', VIP: 'maybe', Topics: 'golf;chess', Stage: 'boss' }, 7), opts, defs);
     expect(contact).toBeNull();
     expect(errors).toEqual(
       expect.arrayContaining([
         { row: 7, column: 'Mail', message: 'is not an email address' },
         { row: 7, column: 'More', message: 'entry 2 is not an email address' },
-        { row: 7, column: 'Since', message: 'must be a date (YYYY-MM-DD)' },
+        { row: 7, column: 'Since', message: 'must be a date (DD.MM.YYYY, day first)' },
         { row: 7, column: 'VIP', message: 'must be true or false' },
         { row: 7, column: 'Topics', message: expect.stringContaining('item 2 is not one of') },
         { row: 7, column: 'Stage', message: expect.stringContaining('must be one of') },
@@ -68,6 +68,73 @@ describe('mapContactRow', () => {
   it('refuses a row with neither name nor email', () => {
     const { errors } = mapContactRow(row({ Name: ' ', Mail: '' }), opts, defs);
     expect(errors).toEqual([{ row: 1, column: 'Name', message: 'a contact needs a first name, a last name or an email' }]);
+  });
+});
+
+describe('the checks an import shares with the API', () => {
+  const opts = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Name: 'firstName', Land: 'country', Since: 'cf_since' }) });
+
+  it('refuses a country that is two letters but no ISO 3166-1 code, naming the column and not the cell', () => {
+    for (const code of ['XX', 'zz']) {
+      const { contact, errors } = mapContactRow(row({ Name: 'Ada', Land: code }), opts, defs);
+      expect(contact).toBeNull();
+      expect(errors).toEqual([{ row: 1, column: 'Land', message: 'must be an ISO 3166-1 alpha-2 code' }]);
+    }
+    expect(mapContactRow(row({ Name: 'Ada', Land: 'gb' }), opts, defs).contact?.data.country).toBe('GB');
+    const companies = parseImportOptions({ entity: 'company', mapping: JSON.stringify({ Name: 'name', Land: 'country' }) });
+    expect(mapCompanyRow(row({ Name: 'Acme', Land: 'XX' }), companies, []).errors).toEqual([{ row: 1, column: 'Land', message: 'must be an ISO 3166-1 alpha-2 code' }]);
+  });
+
+  it('names the declared date format in a bad date\'s message', () => {
+    expect(mapContactRow(row({ Name: 'Ada', Since: '2020-13-45' }), opts, defs).errors).toEqual([{ row: 1, column: 'Since', message: 'must be a date (YYYY-MM-DD)' }]);
+    const dmy = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Name: 'firstName', Since: 'cf_since' }), dateFormat: 'dmy' });
+    expect(mapContactRow(row({ Name: 'Ada', Since: '31.02.2020' }), dmy, defs).errors).toEqual([{ row: 1, column: 'Since', message: 'must be a date (DD.MM.YYYY, day first)' }]);
+  });
+});
+
+describe('list cells', () => {
+  const tagDefs: CustomFieldShape[] = [{ key: 'regions', type: 'multiselect', required: false, options: ['Sales, EMEA', 'APAC'] }];
+  const mapping = JSON.stringify({ Name: 'firstName', Tags: 'tags', Regions: 'cf_regions', Mails: 'emails' });
+
+  it('splits on `;` (what the export writes) and line breaks, so a value keeps its commas', () => {
+    const opts = parseImportOptions({ entity: 'contact', mapping });
+    const { contact, errors } = mapContactRow(row({ Name: 'Ada', Tags: 'Key account, DACH;VIP\nNew | hot', Regions: 'Sales, EMEA;APAC', Mails: 'a@example.com;b@example.com' }), opts, tagDefs);
+    expect(errors).toEqual([]);
+    expect(contact?.data.tags).toEqual(['Key account, DACH', 'VIP', 'New | hot']);
+    expect(contact?.data.customFields).toEqual({ regions: ['Sales, EMEA', 'APAC'] });
+    expect(contact?.emailKeys).toEqual(['a@example.com', 'b@example.com']);
+  });
+
+  it('splits on the separator the import declares instead', () => {
+    const opts = parseImportOptions({ entity: 'contact', mapping, listSeparator: ',' });
+    const { contact } = mapContactRow(row({ Name: 'Ada', Tags: 'Key account; DACH,VIP', Regions: 'APAC', Mails: 'a@example.com, b@example.com' }), opts, tagDefs);
+    expect(contact?.data.tags).toEqual(['Key account; DACH', 'VIP']);
+    expect(contact?.emailKeys).toEqual(['a@example.com', 'b@example.com']);
+    expect(() => parseImportOptions({ entity: 'contact', mapping, listSeparator: '/' })).toThrow();
+  });
+});
+
+describe('national phone numbers', () => {
+  const mapping = JSON.stringify({ Mail: 'email', Tel: 'phone', Land: 'country' });
+
+  it('wait for the matched record\'s country on update and upsert when the row has none', () => {
+    for (const mode of ['update', 'upsert']) {
+      const opts = parseImportOptions({ entity: 'contact', mapping, mode, matchBy: 'email' });
+      const { contact, errors } = mapContactRow(row({ Mail: 'anna@example.com', Tel: '07911 123456' }), opts, []);
+      expect(errors).toEqual([]);
+      expect(contact?.pendingPhones).toEqual(['07911 123456']);
+      expect(contact?.data.phones).toBeUndefined();
+    }
+  });
+
+  it('are read with the row\'s country, and refused on create without one', () => {
+    const update = parseImportOptions({ entity: 'contact', mapping, mode: 'update', matchBy: 'email' });
+    const withCountry = mapContactRow(row({ Mail: 'anna@example.com', Tel: '07911 123456', Land: 'GB' }), update, []).contact;
+    expect(withCountry).toMatchObject({ pendingPhones: null, data: { phoneKeys: ['+447911123456'] } });
+    const create = parseImportOptions({ entity: 'contact', mapping });
+    expect(mapContactRow(row({ Mail: 'anna@example.com', Tel: '07911 123456' }), create, []).errors).toEqual([
+      { row: 1, column: 'Tel', message: expect.stringContaining('national numbers need the contact\'s country') },
+    ]);
   });
 });
 

@@ -1,11 +1,11 @@
-import { isEmail } from 'class-validator';
+import { isEmail, isISO31661Alpha2 } from 'class-validator';
 import { applyCustomValues, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { FieldError } from '../../../../platform/errors/domain-error';
 import { CompanyInput, DOMAIN } from '../../application/companies.service';
 import { contactData, ContactData, ContactInput } from '../../application/contact-input';
 import { LIFECYCLE_STAGES } from '../../domain/contact.types';
-import { normalizeDomain, normalizeEmail } from '../../domain/normalize';
-import { columnName, DateFormat, ImportOptions, Target } from '../domain/import-options';
+import { normalizeDomain, normalizeEmail, normalizePhone } from '../../domain/normalize';
+import { columnName, DateFormat, ImportOptions, ListSeparator, Target } from '../domain/import-options';
 import { RowError } from '../domain/import-status';
 import { CsvRow } from './csv-source';
 
@@ -18,6 +18,12 @@ export interface MappedContact {
   /** Normalized emails, what `matchBy: email` compares. */
   emailKeys: string[];
   externalId: string | null;
+  /**
+   * Phone cells of a row without a country that only the matched record's stored country can
+   * read (national numbers, on update or upsert): the batch writer normalizes them once it knows
+   * the match, as PATCH /contacts reads them with the stored country. `data` then has no phones.
+   */
+  pendingPhones: string[] | null;
 }
 
 export interface MappedCompany {
@@ -25,9 +31,11 @@ export interface MappedCompany {
   input: CompanyInput;
 }
 
-const LIST_SPLIT = /[;,|\n]/;
+/** By list separator: the separator, or a line break (a cell a spreadsheet wrapped). */
+const LIST_SPLIT: Record<ListSeparator, RegExp> = { ';': /[;\n]/, ',': /[,\n]/, '|': /[|\n]/ };
 const DMY = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/;
+const COUNTRY_CODE = 'must be an ISO 3166-1 alpha-2 code';
 const MAX_EMPLOYEES = 2_147_483_647;
 const MAX_EXTERNAL_ID = 200;
 const CONTACT_LENGTHS: [string, number][] = [
@@ -41,7 +49,16 @@ const CONTACT_LENGTHS: [string, number][] = [
   ['source', 100],
 ];
 
-const splitList = (cell: string): string[] => cell.split(LIST_SPLIT).map((s) => s.trim()).filter(Boolean);
+/** The values of a list cell; `;` (what the export writes) unless the import declares another separator. */
+export const splitList = (cell: string, separator: ListSeparator = ';'): string[] =>
+  cell
+    .split(LIST_SPLIT[separator])
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const DATE_FORMAT_NAMES: Record<DateFormat, string> = { iso: 'YYYY-MM-DD', dmy: 'DD.MM.YYYY, day first' };
+/** What the custom-field check says of a bad date, and what an import says instead: the format the import declared. */
+const BAD_DATE = 'must be a date (YYYY-MM-DD)';
 
 /** A day-first or ISO date as YYYY-MM-DD; anything else is left for the field's own check to refuse. */
 export function toIsoDate(cell: string, format: DateFormat): string {
@@ -74,7 +91,7 @@ export function decimalText(cell: string): string {
 }
 
 /** Turns a cell into the JSON value the custom field's check expects. */
-function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat): unknown {
+function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat, separator: ListSeparator): unknown {
   switch (def.type) {
     case 'number': {
       const text = decimalText(cell);
@@ -87,7 +104,7 @@ function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat
     case 'date':
       return toIsoDate(cell, dateFormat);
     case 'multiselect':
-      return splitList(cell);
+      return splitList(cell, separator);
     case 'money': {
       const m = /^([A-Za-z]{3})?\s*(-?[\d\s.,]+?)\s*([A-Za-z]{3})?$/.exec(cell.trim());
       return { amount: decimalText(m?.[2] ?? cell), currency: (m?.[3] ?? m?.[1] ?? '').toUpperCase() };
@@ -133,6 +150,7 @@ class RowReader {
     private readonly mapping: ReadonlyMap<string, Target>,
     private readonly defs: readonly CustomFieldShape[],
     private readonly dateFormat: DateFormat,
+    readonly separator: ListSeparator,
   ) {
     this.fieldColumns = fieldColumnsOf(mapping);
   }
@@ -156,7 +174,7 @@ class RowReader {
         continue;
       }
       const def = this.defs.find((d) => d.key === target.key);
-      out[target.key] = def ? customValue(def, cell, this.dateFormat) : cell;
+      out[target.key] = def ? customValue(def, cell, this.dateFormat, this.separator) : cell;
     }
     for (const [key, currency] of currencies) {
       const money = out[key] as { amount: string; currency: string } | undefined;
@@ -168,23 +186,28 @@ class RowReader {
   /** Field errors of the domain checks (`emails[0].email`, `customFields.score`) named by their CSV column. */
   report(errors: readonly FieldError[]): void {
     for (const e of errors) {
+      const message = e.message === BAD_DATE ? `must be a date (${DATE_FORMAT_NAMES[this.dateFormat]})` : e.message;
       const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
       const columns = this.fieldColumns;
       const column = columns.get(path) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`);
-      this.errors.push({ row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message: e.message });
+      this.errors.push({ row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message });
     }
   }
 }
 
 /** A contact row as the columns of a new contact, checked like `POST /contacts` (duplicates aside). */
 export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly CustomFieldShape[]): { contact: MappedContact | null; errors: RowError[] } {
-  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat);
+  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat, opts.listSeparator);
   const emailCells: [field: string, email: string][] = [
     ...(r.field('email') ? [['email', (r.field('email') as string).trim()] as [string, string]] : []),
-    ...splitList(r.field('emails') ?? '').map((e): [string, string] => ['emails', e]),
+    ...splitList(r.field('emails') ?? '', r.separator).map((e): [string, string] => ['emails', e]),
   ];
   const emails = emailCells.map(([, e]) => e);
-  const phones = [...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '')];
+  const phones = [...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '', r.separator)];
+  const country = r.field('country')?.trim();
+  // Update and upsert read a national number with the matched record's country, as PATCH does:
+  // known only once the batch is matched, so the writer reads these numbers then.
+  const pendingPhones = opts.mode !== 'create' && !country && phones.some((p) => !normalizePhone(p, null)) ? phones : null;
   const seen = new Set<string>();
   // The rule of the request DTO of POST /contacts. The message never quotes the cell: the report
   // outlives the person's erasure (a failed row is linked to no contact), so it names the
@@ -207,12 +230,12 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     firstName: r.field('firstName') ?? null,
     lastName: r.field('lastName') ?? null,
     emails: uniqueEmails.map((email, i) => ({ email, primary: i === 0 })),
-    phones: phones.map((number, i) => ({ number, primary: i === 0 })),
+    ...(pendingPhones ? {} : { phones: phones.map((number, i) => ({ number, primary: i === 0 })) }),
     jobTitle: r.field('jobTitle') ?? null,
-    address: { street: r.field('street'), city: r.field('city'), region: r.field('region'), postalCode: r.field('postalCode'), country: r.field('country')?.trim() },
+    address: { street: r.field('street'), city: r.field('city'), region: r.field('region'), postalCode: r.field('postalCode'), country },
     lifecycleStage: r.field('lifecycleStage')?.trim().toLowerCase() ?? null,
     source: r.field('source') ?? null,
-    tags: splitList(r.field('tags') ?? ''),
+    tags: splitList(r.field('tags') ?? '', r.separator),
     customFields: r.customFields(),
   };
   const { data, errors } = contactData(input, null, defs, new Set(), new Map());
@@ -222,21 +245,22 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     const value = r.field(field)?.trim();
     if (value && value.length > max) r.report([{ field, message: `must be at most ${max} characters` }]);
   }
-  if (data.country && !/^[A-Z]{2}$/.test(data.country)) r.report([{ field: 'country', message: 'must be an ISO 3166-1 alpha-2 code' }]);
+  // The check of the API's AddressDto (an assigned code, not any two letters).
+  if (data.country && !isISO31661Alpha2(data.country)) r.report([{ field: 'country', message: COUNTRY_CODE }]);
   if (input.lifecycleStage && !(LIFECYCLE_STAGES as readonly string[]).includes(input.lifecycleStage)) {
     r.report([{ field: 'lifecycleStage', message: `must be one of ${LIFECYCLE_STAGES.join(', ')}` }]);
   }
-  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [], externalId }, errors: r.errors };
+  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [], externalId, pendingPhones }, errors: r.errors };
 }
 
 /** A company row as the input of `POST /companies`, with the checks that need no database. */
 export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly CustomFieldShape[]): { company: MappedCompany | null; errors: RowError[] } {
-  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat);
+  const r = new RowReader(row, opts.mapping, defs, opts.dateFormat, opts.listSeparator);
   const fail = (field: string, message: string) => r.report([{ field, message }]);
   const name = r.field('name')?.trim();
   if (!name) fail('name', 'is required');
   else if (name.length > 200) fail('name', 'must be at most 200 characters');
-  const domains = [...new Set([...(r.field('domain') ? [r.field('domain') as string] : []), ...splitList(r.field('domains') ?? '')].map(normalizeDomain).filter(Boolean))];
+  const domains = [...new Set([...(r.field('domain') ? [r.field('domain') as string] : []), ...splitList(r.field('domains') ?? '', r.separator)].map(normalizeDomain).filter(Boolean))];
   // The rule of POST /companies.
   for (const d of domains) if (!DOMAIN.test(d)) fail(r.field('domains') !== undefined ? 'domains' : 'domain', `${JSON.stringify(d.slice(0, 80))} is not a domain name`);
   const externalId = externalIdOf(r);
@@ -257,7 +281,7 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     else annualRevenue = { amount: text, currency };
   }
   const country = r.field('country')?.trim().toUpperCase();
-  if (country !== undefined && !/^[A-Z]{2}$/.test(country)) fail('country', 'must be an ISO 3166-1 alpha-2 code');
+  if (country !== undefined && !isISO31661Alpha2(country)) fail('country', COUNTRY_CODE);
   const customFields = r.customFields();
   r.report(applyCustomValues(defs, {}, customFields, true).problems);
   const input: CompanyInput = {
@@ -268,7 +292,7 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     employees,
     annualRevenue,
     address: { street: r.field('street')?.trim(), city: r.field('city')?.trim(), region: r.field('region')?.trim(), postalCode: r.field('postalCode')?.trim(), country },
-    tags: splitList(r.field('tags') ?? ''),
+    tags: splitList(r.field('tags') ?? '', r.separator),
     customFields,
   };
   return { company: r.errors.length ? null : { row: row.row, input }, errors: r.errors };

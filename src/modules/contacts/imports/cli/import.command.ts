@@ -8,14 +8,14 @@ import { ImportReport } from '../application/import-report';
 import { ImportRunner } from '../application/import-runner';
 import { ImportsService } from '../application/imports.service';
 import { fileInput } from '../application/csv-source';
-import { DATE_FORMATS, DELIMITERS, IMPORT_MODES, MATCH_BY, parseImportOptions } from '../domain/import-options';
+import { DATE_FORMATS, DELIMITERS, IMPORT_MODES, LIST_SEPARATORS, MATCH_BY, parseImportOptions } from '../domain/import-options';
 import { ImportsRepository } from '../persistence/imports.repository';
 import { CsvRecordCounter } from './csv-records';
 
 const ENTITIES = ['contacts', 'companies'] as const;
 const ONE: Record<(typeof ENTITIES)[number], 'contact' | 'company'> = { contacts: 'contact', companies: 'company' };
 /** Request fields → the flags that set them, so a refused value names the flag. */
-const FLAG_OF: Record<string, string> = { mapping: '--mapping', mode: '--mode', matchBy: '--match-by', dateFormat: '--date-format', delimiter: '--delimiter', entity: '<entity>' };
+const FLAG_OF: Record<string, string> = { mapping: '--mapping', mode: '--mode', matchBy: '--match-by', dateFormat: '--date-format', delimiter: '--delimiter', listSeparator: '--list-separator', entity: '<entity>' };
 
 /** Data rows of a CSV file (records less the header): the total of the progress bar. */
 async function countRows(file: string): Promise<number> {
@@ -25,7 +25,7 @@ async function countRows(file: string): Promise<number> {
 }
 
 const summary = (r: ImportReport, dry: boolean) =>
-  `${dry ? 'Dry run: would create' : 'Created'} ${r.created}, ${dry ? 'update' : 'updated'} ${r.updated}, skip${dry ? '' : 'ped'} ${r.skipped}, ${r.failed} failed, of ${r.rows} rows.\n` +
+  `${dry ? 'Dry run: would create' : 'Created'} ${r.created}, ${dry ? 'update' : 'updated'} ${r.updated}, ${r.unchanged ? `${r.unchanged} unchanged, ` : ''}skip${dry ? '' : 'ped'} ${r.skipped}, ${r.failed} failed, of ${r.rows} rows.\n` +
   r.errors.map((e) => `  row ${e.row}, ${e.column}: ${e.message}\n`).join('') +
   (r.errorsTruncated ? '  (more errors not listed)\n' : '');
 
@@ -40,7 +40,7 @@ const summary = (r: ImportReport, dry: boolean) =>
   name: 'import',
   summary: 'Import contacts or companies from a CSV file (as POST /api/v1/imports does), with a progress bar',
   usage:
-    'crm import <contacts|companies> <file.csv> --mapping <mapping.json> [--mode create|update|upsert] [--match-by email|externalId] [--date-format iso|dmy] [--delimiter auto|,|;] [--dry-run]',
+    'crm import <contacts|companies> <file.csv> --mapping <mapping.json> [--mode create|update|upsert] [--match-by email|externalId] [--date-format iso|dmy] [--delimiter auto|,|;] [--list-separator <; , or |>] [--dry-run]',
   positionals: [{ name: 'entity', choices: ENTITIES }, { name: 'file' }],
   options: {
     mapping: { type: 'string' },
@@ -48,6 +48,7 @@ const summary = (r: ImportReport, dry: boolean) =>
     'match-by': { type: 'string' },
     'date-format': { type: 'string' },
     delimiter: { type: 'string' },
+    'list-separator': { type: 'string' },
     'dry-run': { type: 'boolean' },
   },
   actAs: true,
@@ -82,6 +83,7 @@ export class ImportCommand implements CliCommandHandler {
       ['match-by', 'matchBy', MATCH_BY],
       ['date-format', 'dateFormat', DATE_FORMATS],
       ['delimiter', 'delimiter', DELIMITERS],
+      ['list-separator', 'listSeparator', LIST_SEPARATORS],
     ];
     for (const [flag, field] of flags) if (typeof args.values[flag] === 'string') fields[field] = args.values[flag];
     let opts;

@@ -6,14 +6,17 @@ export const IMPORT_MODES = ['create', 'update', 'upsert'] as const;
 export const MATCH_BY = ['email', 'externalId'] as const;
 export const DATE_FORMATS = ['iso', 'dmy'] as const;
 export const DELIMITERS = ['auto', ',', ';'] as const;
+/** What separates several values in one cell of a list field; `;` is what the export writes (LIST_SEPARATOR). A line break always does. */
+export const LIST_SEPARATORS = [';', ',', '|'] as const;
 
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 export type ImportMode = (typeof IMPORT_MODES)[number];
 export type MatchBy = (typeof MATCH_BY)[number];
 export type DateFormat = (typeof DATE_FORMATS)[number];
 export type Delimiter = (typeof DELIMITERS)[number];
+export type ListSeparator = (typeof LIST_SEPARATORS)[number];
 
-/** Built-in fields a CSV column can feed; several values in a cell of a list field are `;`- or `,`-separated. */
+/** Built-in fields a CSV column can feed; several values in a cell of a list field are separated by the import's `listSeparator`. */
 export const CONTACT_TARGETS = ['externalId', 'firstName', 'lastName', 'email', 'emails', 'phone', 'phones', 'jobTitle', 'street', 'city', 'region', 'postalCode', 'country', 'lifecycleStage', 'source', 'tags'] as const;
 export const COMPANY_TARGETS = ['externalId', 'name', 'domain', 'domains', 'industry', 'employees', 'annualRevenue', 'annualRevenueCurrency', 'street', 'city', 'region', 'postalCode', 'country', 'tags'] as const;
 
@@ -34,6 +37,7 @@ export interface ImportOptions {
   dryRun: boolean;
   dateFormat: DateFormat;
   delimiter: Delimiter;
+  listSeparator: ListSeparator;
 }
 
 const oneOf = <T extends string>(values: readonly T[], raw: unknown, field: string, fallback: T | undefined, errors: FieldError[]): T | undefined => {
@@ -101,7 +105,7 @@ const parseBoolean = (raw: unknown, field: string, errors: FieldError[]): boolea
 /** The form fields of `POST /imports` (strings, as multipart sends them), checked together: one 400 lists every problem. */
 export function parseImportOptions(fields: Record<string, unknown>): ImportOptions {
   const errors: FieldError[] = [];
-  const known = new Set(['entity', 'mapping', 'mode', 'matchBy', 'dryRun', 'dateFormat', 'delimiter']);
+  const known = new Set(['entity', 'mapping', 'mode', 'matchBy', 'dryRun', 'dateFormat', 'delimiter', 'listSeparator']);
   for (const key of Object.keys(fields)) if (!known.has(key)) errors.push({ field: key.slice(0, 100), message: 'is not a known field' });
   const entity = oneOf(IMPORT_ENTITIES, fields.entity, 'entity', undefined, errors);
   const mode = oneOf(IMPORT_MODES, fields.mode, 'mode', 'create', errors) ?? 'create';
@@ -115,6 +119,7 @@ export function parseImportOptions(fields: Record<string, unknown>): ImportOptio
     dryRun: parseBoolean(fields.dryRun, 'dryRun', errors),
     dateFormat: oneOf(DATE_FORMATS, fields.dateFormat, 'dateFormat', 'iso', errors) ?? 'iso',
     delimiter: oneOf(DELIMITERS, fields.delimiter, 'delimiter', 'auto', errors) ?? 'auto',
+    listSeparator: oneOf(LIST_SEPARATORS, fields.listSeparator, 'listSeparator', ';', errors) ?? ';',
   };
   if (options.mode !== 'create' && options.matchBy === 'email' && ![...options.mapping.values()].some((t) => t.kind === 'field' && (t.field === 'email' || t.field === 'emails'))) {
     errors.push({ field: 'mapping', message: 'matching by email needs a column mapped to email or emails' });

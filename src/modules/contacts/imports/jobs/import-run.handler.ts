@@ -10,7 +10,7 @@ import { ImportRunJob } from './import-jobs';
 
 export type ImportRunResult =
   | { skipped: true; reason: string }
-  | { importId: string; rows: number; created: number; updated: number; skipped: number; failed: number };
+  | { importId: string; rows: number; created: number; updated: number; unchanged: number; skipped: number; failed: number };
 
 /**
  * Runs one import. Re-reads the import: one that is past running (completed, failed, reverted) is
@@ -38,12 +38,17 @@ export class ImportRunHandler implements JobHandler<PayloadOf<typeof ImportRunJo
       const opts = optionsOf(record);
       // Permissions as they are now: a role changed since the upload is what counts.
       this.service.assertMayImport(actor, opts);
-      const out = await this.runner.run(record, actor, opts, this.uploads.input(importId), (done) => ctx.progress(done, null));
+      // The total until the run ends: the file's lines less the header, counted at upload (a
+      // value spanning lines, or blank lines, make it an over-estimate); then the rows read.
+      const estimate = record.options.fileLines === undefined ? null : Math.max(record.options.fileLines - 1, 0);
+      const total = (done: number) => (estimate === null ? null : Math.max(estimate, done));
+      await ctx.progress(record.rowsCommitted, total(record.rowsCommitted));
+      const out = await this.runner.run(record, actor, opts, this.uploads.input(importId), (done) => ctx.progress(done, total(done)));
       await this.runner.complete(importId);
       await this.uploads.discard(importId);
       const r = out.report;
       await ctx.progress(r.rows, r.rows);
-      return { importId, rows: r.rows, created: r.created, updated: r.updated, skipped: r.skipped, failed: r.failed };
+      return { importId, rows: r.rows, created: r.created, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped, failed: r.failed };
     } catch (err) {
       if (err instanceof DomainError && err.code === 'IMPORT_MOVED_ON') return { skipped: true, reason: 'another run of the import went further' };
       // A file that turns out not to be CSV half-way, a user who left: trying again changes nothing.

@@ -8,6 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { EntityMetadata } from 'typeorm';
 import { Actor } from '../../../../platform/access/actor';
 import { newId } from '../../../../platform/database/columns';
+import { normalizePhones } from '../../domain/normalize';
 import { CompanyEntity } from '../../persistence/company.entity';
 import { ContactEntity } from '../../persistence/contact.entity';
 import { MappedCompany, MappedContact } from '../application/row-mapper';
@@ -15,6 +16,7 @@ import { ImportEntity, ImportMode, MatchBy } from '../domain/import-options';
 import { EXTERNAL_ID_TAKEN, RowError } from '../domain/import-status';
 import { CopyBuffer, copyJson, copyNumber, copyText, copyTextArray } from './copy-text';
 import { ImportCompanyMatchRepository, ImportMatchRepository } from './import-match.repository';
+import { fingerprintObjectSql } from './import-receipt';
 import {
   arrayUnionSql,
   auditCreateDiffSql,
@@ -40,21 +42,35 @@ export interface BatchContext {
   actor: Actor;
   /** The CSV column of the external id, to name it in a row's error. */
   externalIdColumn: string;
+  /** The CSV columns of emails and phones (contacts), to name them in a row's error. */
+  emailColumn?: string;
+  phoneColumn?: string;
 }
 
 /** Rows of one batch, encoded for COPY, and how many rounds their shared keys need (see RoundPlanner). */
 export interface StagedBatch {
   copy: CopyBuffer;
   rounds: number;
+  /** Rows whose phones wait for the matched record's country (MappedContact.pendingPhones). */
+  pendingPhones?: number;
 }
 
 export interface BatchResult {
   created: number;
   updated: number;
+  /** Matched rows whose merged values equal the stored ones: nothing written. */
+  unchanged: number;
   skipped: number;
-  /** Rows refused by the database's rules (an external id another record holds). */
+  /** Rows refused once matched (an external id another record holds, an ambiguous or forbidden match, a phone the match's country cannot read). */
   conflicts: RowError[];
+  /** Rows skipped as duplicates of a contact the importer can see, by id (counted in `skipped`). */
+  notes: RowError[];
 }
+
+/** Row errors of matching, named by the match column; never a cell's value (reports outlive an erasure). */
+export const MATCHES_SEVERAL = 'matches more than one contact';
+export const MATCHES_FORBIDDEN = 'matches a contact you may not update';
+export const duplicateOf = (id: string): string => `skipped: duplicate of ${id}`;
 
 /**
  * Rows of a batch that share a match key (an email, an external id) go to successive rounds, so
@@ -93,8 +109,8 @@ const CONTACT_STAGE = `
   external_id text, first_name text, last_name text, emails jsonb, email_keys text[], primary_email text,
   phones jsonb, phone_keys text[], primary_phone text, job_title text, street text, city text, region text,
   postal_code text, country text, lifecycle_stage text, source text, tags text[], custom_fields jsonb, search_text text,
-  target_id uuid, action text`;
-const CONTACT_COPY = [...STAGE_HEAD, 'external_id', 'first_name', 'last_name', 'emails', 'email_keys', 'primary_email', 'phones', 'phone_keys', 'primary_phone', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source', 'tags', 'custom_fields', 'search_text'];
+  pending_phones jsonb, target_id uuid, action text, err_column text, err_message text, dup_of uuid`;
+const CONTACT_COPY = [...STAGE_HEAD, 'external_id', 'first_name', 'last_name', 'emails', 'email_keys', 'primary_email', 'phones', 'phone_keys', 'primary_phone', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source', 'tags', 'custom_fields', 'search_text', 'pending_phones'];
 /** Plain columns: a value in the row replaces the stored one, a blank cell (NULL here) keeps it. */
 const CONTACT_SCALARS = ['external_id', 'first_name', 'last_name', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source'];
 
@@ -102,7 +118,7 @@ const COMPANY_STAGE = `
   row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL,
   external_id text, name text, domains text[], industry text, employees integer, annual_revenue_amount numeric, annual_revenue_currency text,
   street text, city text, region text, postal_code text, country text, tags text[], custom_fields jsonb, search_text text,
-  target_id uuid, action text`;
+  target_id uuid, action text, err_column text, err_message text, dup_of uuid`;
 const COMPANY_COPY = [...STAGE_HEAD, 'external_id', 'name', 'domains', 'industry', 'employees', 'annual_revenue_amount', 'annual_revenue_currency', 'street', 'city', 'region', 'postal_code', 'country', 'tags', 'custom_fields', 'search_text'];
 const COMPANY_SCALARS = ['external_id', 'name', 'industry', 'employees', 'street', 'city', 'region', 'postal_code', 'country'];
 
@@ -134,6 +150,7 @@ export function contactLine(c: MappedContact, round: number): string {
     copyTextArray(d.tags),
     copyJson(nonEmpty(d.customFields)),
     copyText(d.searchText),
+    copyJson(c.pendingPhones),
   ].join('\t');
 }
 
@@ -266,9 +283,9 @@ export class ImportBatchWriter {
     return (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number' ? res[0] : res) as T[];
   }
 
-  /** Writes a staged batch; must run inside a transaction (the staging table lives until its commit). */
+  /** Writes a staged batch; must run inside a transaction (its staging table is temporary: dropped at the end, or at a rollback). */
   async write(ctx: BatchContext, batch: StagedBatch): Promise<BatchResult> {
-    const result: BatchResult = { created: 0, updated: 0, skipped: 0, conflicts: [] };
+    const result: BatchResult = { created: 0, updated: 0, unchanged: 0, skipped: 0, conflicts: [], notes: [] };
     if (!batch.copy.rows) return result;
     const e = this.sql[ctx.entity];
     // A batch lost in a crash is lost with its counters (one transaction): the run redoes it, so
@@ -288,6 +305,8 @@ export class ImportBatchWriter {
       await this.match(ctx, e, round);
       if (ctx.mode !== 'create' && (await this.deferRepeatedTargets(round)) > 0) rounds = Math.max(rounds, round + 1);
       await this.decide(ctx, e, round);
+      if (batch.pendingPhones) await this.readPendingPhones(ctx, round);
+      if (ctx.entity === 'contact' && ctx.mode !== 'update') await this.skipDuplicates(ctx, round);
       await this.query(`ANALYZE import_stage (rnd, action, target_id)`);
       await this.insertCreated(ctx, e, round);
       // Mode `create` skips every matched row: nothing to update.
@@ -300,10 +319,21 @@ export class ImportBatchWriter {
     for (const c of counts) {
       if (c.action === 'create') result.created = c.n;
       else if (c.action === 'update') result.updated = c.n;
-      else if (c.action === 'skip') result.skipped = c.n;
+      else if (c.action === 'unchanged') result.unchanged = c.n;
+      else if (c.action === 'skip' || c.action === 'duplicate') result.skipped += c.n;
     }
-    const conflicts = await this.query<{ row_no: number; external_id: string }>(`SELECT row_no, external_id FROM import_stage WHERE action = 'conflict' ORDER BY row_no`);
-    result.conflicts = conflicts.map((c) => ({ row: c.row_no, column: ctx.externalIdColumn, message: EXTERNAL_ID_TAKEN }));
+    const refused = await this.query<{ row_no: number; action: string; err_column: string | null; err_message: string | null; dup_of: string | null }>(
+      `SELECT row_no, action, err_column, err_message, dup_of FROM import_stage WHERE action IN ('conflict', 'failed', 'duplicate') ORDER BY row_no`,
+    );
+    for (const r of refused) {
+      if (r.action === 'conflict') result.conflicts.push({ row: r.row_no, column: ctx.externalIdColumn, message: EXTERNAL_ID_TAKEN });
+      else if (r.action === 'failed') result.conflicts.push({ row: r.row_no, column: r.err_column ?? '', message: r.err_message ?? '' });
+      else result.notes.push({ row: r.row_no, column: r.err_column ?? '', message: duplicateOf(r.dup_of as string) });
+    }
+    result.conflicts.sort((a, b) => a.row - b.row);
+    // Dropped now rather than at commit: the batches of a dry run share one transaction, and the
+    // next one creates the table again.
+    await this.query(`DROP TABLE import_stage`);
     return result;
   }
 
@@ -324,26 +354,38 @@ export class ImportBatchWriter {
     );
   }
 
-  /** Sets `target_id` of this round's rows: the record they match within the importer's update scope. */
+  /**
+   * Sets `target_id` of this round's rows: the record they match within the importer's update
+   * scope. By email, every live contact the importer can see counts: a row that finds two is an
+   * error, and so is one whose contact the importer may not update (it must not become a second
+   * contact with the same email).
+   */
   private async match(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
-    const byEmail = ctx.entity === 'contact' && (ctx.mode === 'create' || ctx.matchBy === 'email');
+    const byEmail = ctx.entity === 'contact' && ctx.mode !== 'create' && ctx.matchBy === 'email';
     const byExternalId = ctx.mode === 'create' || ctx.matchBy === 'externalId';
     if (byEmail) {
       const b = new SqlBuilder();
-      const candidates = b.embed(this.contactScope.inScope(ctx.actor, 'update', ['id', 'created_at', 'email_keys'], `"r"."email_keys" && ch.ks`));
+      const candidates = b.embed(this.contactScope.inScope(ctx.actor, 'read', ['id', 'email_keys'], `"r"."email_keys" && ch.ks`));
+      const mayUpdate = b.embed(this.contactScope.inScope(ctx.actor, 'update', ['id'], `"r"."id" = c.id`));
+      const column = b.p(ctx.emailColumn ?? 'email');
       // The round's emails are looked up EMAIL_LOOKUP_CHUNK at a time: the cost of one GIN scan
       // over an array grows with the square of its length (20,000 emails in one array took about
       // four times as long as in chunks), so batch size does not change the cost per row. A
-      // contact found through two chunks appears twice in `cand`; `hit` keeps one target per row.
+      // contact found through two chunks appears twice in `cand`; `hit` counts it once.
       await this.query(
         `WITH keys AS (SELECT DISTINCT k FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) k WHERE s.rnd = ${round}),
               ch AS (SELECT array_agg(x.k) AS ks FROM (SELECT k, (row_number() OVER ()) / ${EMAIL_LOOKUP_CHUNK} AS n FROM keys) x GROUP BY x.n),
-              cand AS MATERIALIZED (SELECT c.* FROM ch CROSS JOIN LATERAL (${candidates}) c),
-              cand_keys AS (SELECT c.id, c.created_at, k FROM cand c CROSS JOIN LATERAL unnest(c.email_keys) k),
-              hit AS (SELECT DISTINCT ON (s.row_no) s.row_no, ck.id
+              found AS MATERIALIZED (SELECT DISTINCT c.id, c.email_keys FROM ch CROSS JOIN LATERAL (${candidates}) c),
+              cand AS MATERIALIZED (SELECT c.id, c.email_keys, EXISTS (${mayUpdate}) AS may_update FROM found c),
+              cand_keys AS (SELECT c.id, c.may_update, k FROM cand c CROSS JOIN LATERAL unnest(c.email_keys) k),
+              hit AS (SELECT s.row_no, array_agg(DISTINCT ck.id) AS ids, bool_and(ck.may_update) AS may_update
                         FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) sk(k) JOIN cand_keys ck ON ck.k = sk.k
-                       WHERE s.rnd = ${round} ORDER BY s.row_no, ck.created_at, ck.id)
-         UPDATE import_stage s SET target_id = hit.id FROM hit WHERE s.row_no = hit.row_no`,
+                       WHERE s.rnd = ${round} GROUP BY s.row_no)
+         UPDATE import_stage s
+            SET target_id = CASE WHEN cardinality(hit.ids) = 1 AND hit.may_update THEN hit.ids[1] END,
+                err_column = CASE WHEN cardinality(hit.ids) = 1 AND hit.may_update THEN NULL ELSE ${column} END,
+                err_message = CASE WHEN cardinality(hit.ids) > 1 THEN '${MATCHES_SEVERAL}' WHEN NOT hit.may_update THEN '${MATCHES_FORBIDDEN}' END
+           FROM hit WHERE s.row_no = hit.row_no`,
         b.values,
       );
     }
@@ -355,7 +397,7 @@ export class ImportBatchWriter {
       );
       await this.query(
         `UPDATE import_stage s SET target_id = c.id FROM (${candidates}) c
-          WHERE s.rnd = ${round} AND s.target_id IS NULL AND c.external_id = s.external_id`,
+          WHERE s.rnd = ${round} AND s.target_id IS NULL AND s.err_message IS NULL AND c.external_id = s.external_id`,
         b.values,
       );
     }
@@ -376,11 +418,73 @@ export class ImportBatchWriter {
   private async decide(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
     const matched = ctx.mode === 'create' ? 'skip' : 'update';
     const unmatched = ctx.mode === 'update' ? 'skip' : 'create';
-    await this.query(`UPDATE import_stage SET action = CASE WHEN target_id IS NOT NULL THEN $1 ELSE $2 END WHERE rnd = ${round}`, [matched, unmatched]);
+    await this.query(`UPDATE import_stage SET action = CASE WHEN err_message IS NOT NULL THEN 'failed' WHEN target_id IS NOT NULL THEN $1 ELSE $2 END WHERE rnd = ${round}`, [
+      matched,
+      unmatched,
+    ]);
     await this.query(
       `UPDATE import_stage s SET action = 'conflict'
         WHERE s.rnd = ${round} AND s.action IN ('create', 'update') AND s.external_id IS NOT NULL
           AND EXISTS (SELECT 1 FROM ${e.table} x WHERE x.external_id = s.external_id AND x.deleted_at IS NULL AND x.id IS DISTINCT FROM s.target_id)`,
+    );
+  }
+
+  /**
+   * Reads the phones of this round's rows that waited for their match (national numbers, no
+   * country in the row) with the matched contact's stored country, as PATCH /contacts would: one
+   * read and one write for the round. A row that still has no country (it creates) fails as
+   * POST /contacts would refuse it.
+   */
+  private async readPendingPhones(ctx: BatchContext, round: number): Promise<void> {
+    const rows = await this.query<{ row_no: number; pending_phones: string[]; country: string | null }>(
+      `SELECT s.row_no, s.pending_phones, t.country FROM import_stage s LEFT JOIN contacts.contacts t ON t.id = s.target_id AND s.action = 'update'
+        WHERE s.rnd = ${round} AND s.pending_phones IS NOT NULL AND s.action IN ('create', 'update')`,
+    );
+    if (!rows.length) return;
+    const column = ctx.phoneColumn ?? 'phones';
+    const read = rows.map((r) => {
+      const { phones, errors } = normalizePhones(
+        r.pending_phones.map((number, i) => ({ number, primary: i === 0 })),
+        r.country,
+      );
+      if (errors.length) return { row_no: r.row_no, err_column: column, err_message: errors[0].message };
+      return { row_no: r.row_no, phones, phone_keys: phones.map((p) => p.number), primary_phone: phones.find((p) => p.primary)?.number ?? null };
+    });
+    await this.query(
+      `UPDATE import_stage s SET phones = v.phones, phone_keys = v.phone_keys, primary_phone = v.primary_phone, err_column = v.err_column, err_message = v.err_message,
+              action = CASE WHEN v.err_message IS NULL THEN s.action ELSE 'failed' END
+         FROM jsonb_to_recordset($1::jsonb) AS v(row_no integer, phones jsonb, phone_keys text[], primary_phone text, err_column text, err_message text)
+        WHERE s.row_no = v.row_no`,
+      [JSON.stringify(read)],
+    );
+  }
+
+  /**
+   * Rows about to create a contact whose email or phone a live contact the importer can see has
+   * already: skipped, and reported with that contact's id, as POST /contacts answers 409 with
+   * its candidates. One lookup for the round's keys, through the GIN indexes of both lists.
+   */
+  private async skipDuplicates(ctx: BatchContext, round: number): Promise<void> {
+    const b = new SqlBuilder();
+    const candidates = b.embed(this.contactScope.inScope(ctx.actor, 'read', ['id', 'created_at', 'email_keys', 'phone_keys'], `("r"."email_keys" && ch.es OR "r"."phone_keys" && ch.ps)`));
+    const emailColumn = b.p(ctx.emailColumn ?? 'email');
+    const phoneColumn = b.p(ctx.phoneColumn ?? 'phones');
+    await this.query(
+      `WITH keys AS (SELECT DISTINCT 'e' AS kind, k FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) k WHERE s.rnd = ${round} AND s.action = 'create'
+                     UNION SELECT DISTINCT 'p', k FROM import_stage s CROSS JOIN LATERAL unnest(s.phone_keys) k WHERE s.rnd = ${round} AND s.action = 'create'),
+            ch AS (SELECT array_agg(x.k) FILTER (WHERE x.kind = 'e') AS es, array_agg(x.k) FILTER (WHERE x.kind = 'p') AS ps
+                     FROM (SELECT kind, k, (row_number() OVER ()) / ${EMAIL_LOOKUP_CHUNK} AS n FROM keys) x GROUP BY x.n),
+            cand AS MATERIALIZED (SELECT DISTINCT c.id, c.created_at, c.email_keys, c.phone_keys FROM ch CROSS JOIN LATERAL (${candidates}) c),
+            cand_keys AS (SELECT c.id, c.created_at, 'e' AS kind, k FROM cand c CROSS JOIN LATERAL unnest(c.email_keys) k
+                          UNION ALL SELECT c.id, c.created_at, 'p', k FROM cand c CROSS JOIN LATERAL unnest(c.phone_keys) k),
+            row_keys AS (SELECT s.row_no, 'e' AS kind, k FROM import_stage s CROSS JOIN LATERAL unnest(s.email_keys) k WHERE s.rnd = ${round} AND s.action = 'create'
+                         UNION ALL SELECT s.row_no, 'p', k FROM import_stage s CROSS JOIN LATERAL unnest(s.phone_keys) k WHERE s.rnd = ${round} AND s.action = 'create'),
+            hit AS (SELECT DISTINCT ON (rk.row_no) rk.row_no, ck.id, ck.kind
+                      FROM row_keys rk JOIN cand_keys ck ON ck.kind = rk.kind AND ck.k = rk.k
+                     ORDER BY rk.row_no, ck.kind, ck.created_at, ck.id)
+       UPDATE import_stage s SET action = 'duplicate', dup_of = hit.id, err_column = CASE WHEN hit.kind = 'e' THEN ${emailColumn} ELSE ${phoneColumn} END
+         FROM hit WHERE s.row_no = hit.row_no`,
+      b.values,
     );
   }
 
@@ -399,11 +503,11 @@ export class ImportBatchWriter {
     const requestId = b.p(`import:${ctx.importId}`);
     await this.query(
       `WITH ins AS (
-         INSERT INTO ${e.table} (id, owner_id, team_id, ${cols.map(([c]) => c).join(', ')})
+         INSERT INTO ${e.table} AS t (id, owner_id, team_id, ${cols.map(([c]) => c).join(', ')})
          SELECT s.new_id, ${owner}::uuid, ${team}::uuid, ${cols.map(([, v]) => v).join(', ')}
            FROM import_stage s WHERE s.rnd = ${round} AND s.action = 'create'
-         RETURNING ${AUDIT_CREATED_VALUES ? '*' : 'id'}),
-       receipt AS (INSERT INTO contacts.import_changes (import_id, record_id, action) SELECT ${importId}::uuid, ins.id, 'created' FROM ins)
+         RETURNING ${AUDIT_CREATED_VALUES ? 't.*' : 't.id'}, ${fingerprintObjectSql('to_jsonb(t)')} AS receipt_after),
+       receipt AS (INSERT INTO contacts.import_changes (import_id, record_id, action, after) SELECT ${importId}::uuid, ins.id, 'created', ins.receipt_after FROM ins)
        INSERT INTO platform.audit_log (${this.auditColumns()})
        SELECT ${SQL_UUID_V7}, ${actorType}, ${actorId}, ${requestId}, '${e.resource}', ins.id, 'create', ${AUDIT_CREATED_VALUES ? auditCreateDiffSql(auditSnapshotSql(e.metadata, 'ins', e.auditExclude)) : 'NULL'}
          FROM ins`,
@@ -424,26 +528,38 @@ export class ImportBatchWriter {
       return `${expr.join(' = ')} AS ${column}`;
     });
     const columns = merged.map((a) => a.split(' = ')[0]);
+    // A row whose merged values are the stored ones changes nothing: it is counted as unchanged
+    // and writes nothing (no version, no updated_at, no audit entry, no revert receipt).
+    const changed = `ROW(${columns.map((c) => `m.${c}`).join(', ')}) IS DISTINCT FROM ROW(${columns.map((c) => `p.${c}`).join(', ')})`;
     // Each matched record travels with its staged row (`x.cur`, `x.stg`) from the one join that
     // finds it (by primary key) to the audit entry: no statement joins two sets of the batch's size.
     const rows = await this.query<{ renamed: string[] | null }>(
       `WITH prev AS MATERIALIZED (
          SELECT t AS cur, s AS stg FROM import_stage s JOIN ${e.table} t ON t.id = s.target_id
           WHERE s.rnd = ${round} AND s.action = 'update' FOR UPDATE OF t),
-       merged AS (
-         SELECT p.id, ${auditSnapshotSql(e.metadata, 'p', e.auditExclude)} AS before_snapshot, m.*, ${e.searchText()} AS search_text
+       merged AS MATERIALIZED (
+         SELECT p.id, s.row_no AS stage_row_no, ${changed} AS changed, to_jsonb(x.cur) AS before_row,
+                ${auditSnapshotSql(e.metadata, 'p', e.auditExclude)} AS before_snapshot, m.*, ${e.searchText()} AS search_text
            FROM prev x
            CROSS JOIN LATERAL (SELECT (x.cur).*) p
            CROSS JOIN LATERAL (SELECT (x.stg).*) s
            CROSS JOIN LATERAL (SELECT ${mergedSelect.join(', ')}) m),
-       receipt AS (
-         INSERT INTO contacts.import_changes (import_id, record_id, action, before)
-         SELECT ${importId}::uuid, (x.cur).id, 'updated', to_jsonb(x.cur) FROM prev x
-         ON CONFLICT (import_id, record_id) DO NOTHING),
+       same AS (
+         UPDATE import_stage s SET action = 'unchanged' FROM merged m WHERE s.row_no = m.stage_row_no AND NOT m.changed),
        upd AS (
          UPDATE ${e.table} t SET ${columns.map((c) => `${c} = m.${c}`).join(', ')}, search_text = m.search_text, version = t.version + 1, updated_at = now()
-           FROM merged m WHERE t.id = m.id
-         RETURNING t.*, m.before_snapshot AS import_before),
+           FROM merged m WHERE t.id = m.id AND m.changed
+         RETURNING t.*, m.before_snapshot AS import_before, m.before_row AS import_before_row),
+       -- The row before the import's first write, and \`after\`: the columns the import changed with
+       -- the values it wrote (merged over its later writes) and the record's fingerprint (see
+       -- import-receipt), so a revert leaves later edits alone.
+       receipt AS (
+         INSERT INTO contacts.import_changes AS ic (import_id, record_id, action, before, after)
+         SELECT ${importId}::uuid, u.id, 'updated', u.import_before_row,
+                (SELECT jsonb_object_agg(a.key, a.value) FROM jsonb_each(to_jsonb(u) - 'import_before' - 'import_before_row') a WHERE a.value IS DISTINCT FROM u.import_before_row -> a.key)
+                  || ${fingerprintObjectSql(`to_jsonb(u) - 'import_before' - 'import_before_row'`)}
+           FROM upd u
+         ON CONFLICT (import_id, record_id) DO UPDATE SET after = COALESCE(ic.after, '{}'::jsonb) || COALESCE(EXCLUDED.after, '{}'::jsonb)),
        audit AS (
          INSERT INTO platform.audit_log (${this.auditColumns()})
          SELECT ${SQL_UUID_V7}, ${actorType}, ${actorId}, ${requestId}, '${e.resource}', u.id, 'update',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Action, Actor } from '../../../../platform/access/actor';
 import { RecordDeps } from '../../../../platform/records/record-deps';
 import { ScopedRepository } from '../../../../platform/records/scoped-repository';
@@ -33,32 +33,6 @@ export class ImportMatchRepository extends ScopedRepository<ContactEntity> {
   inScope(actor: Actor, action: Action, columns: readonly string[], condition: string): ScopedSql {
     return scopedSelect(this.scoped(actor, action), columns, condition);
   }
-
-  /** Normalized email → id of the live contact carrying it that the actor may update (oldest first on ties). */
-  async byEmails(actor: Actor, emailKeys: readonly string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    if (!emailKeys.length) return found;
-    const a = this.alias;
-    const rows = await this.scoped(actor, 'update')
-      .select(`"${a}"."id"`, 'id')
-      .addSelect(`"${a}"."email_keys"`, 'email_keys')
-      .andWhere(`"${a}"."email_keys" && CAST(:keys AS text[])`, { keys: [...emailKeys] })
-      .orderBy(`"${a}"."created_at"`)
-      .addOrderBy(`"${a}"."id"`)
-      .getRawMany<{ id: string; email_keys: string[] }>();
-    for (const r of rows) for (const key of r.email_keys) if (!found.has(key)) found.set(key, r.id);
-    return found;
-  }
-
-  /** External id → id of the live contact carrying it that the actor may update. */
-  async byExternalIds(actor: Actor, externalIds: readonly string[]): Promise<Map<string, string>> {
-    return byExternalIds(this.scoped(actor, 'update'), externalIds);
-  }
-
-  /** External id → id of the live contact holding it, whoever may see it: an id taken is taken for everyone. */
-  async holdersOf(externalIds: readonly string[]): Promise<Map<string, string>> {
-    return holdersOf(this.manager, 'contacts.contacts', externalIds);
-  }
 }
 
 /** How a company import finds the companies its rows refer to, within the importer's scope. */
@@ -71,28 +45,4 @@ export class ImportCompanyMatchRepository extends ScopedRepository<CompanyEntity
   inScope(actor: Actor, action: Action, columns: readonly string[], condition: string): ScopedSql {
     return scopedSelect(this.scoped(actor, action), columns, condition);
   }
-
-  async byExternalIds(actor: Actor, externalIds: readonly string[]): Promise<Map<string, string>> {
-    return byExternalIds(this.scoped(actor, 'update'), externalIds);
-  }
-
-  async holdersOf(externalIds: readonly string[]): Promise<Map<string, string>> {
-    return holdersOf(this.manager, 'contacts.companies', externalIds);
-  }
-}
-
-async function holdersOf(manager: EntityManager, table: string, externalIds: readonly string[]): Promise<Map<string, string>> {
-  if (!externalIds.length) return new Map();
-  const rows: { id: string; external_id: string }[] = await manager.query(`SELECT id, external_id FROM ${table} WHERE external_id = ANY($1::text[]) AND deleted_at IS NULL`, [[...externalIds]]);
-  return new Map(rows.map((r) => [r.external_id, r.id]));
-}
-
-async function byExternalIds(qb: SelectQueryBuilder<ObjectLiteral>, externalIds: readonly string[]): Promise<Map<string, string>> {
-  if (!externalIds.length) return new Map();
-  const rows = await qb
-    .select('"r"."id"', 'id')
-    .addSelect('"r"."external_id"', 'external_id')
-    .andWhere('"r"."external_id" = ANY(:external_ids)', { external_ids: [...externalIds] })
-    .getRawMany<{ id: string; external_id: string }>();
-  return new Map(rows.map((r) => [r.external_id, r.id]));
 }

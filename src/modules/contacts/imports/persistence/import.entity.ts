@@ -8,8 +8,12 @@ export interface StoredImportOptions {
   mapping: Record<string, string>;
   dateFormat: string;
   delimiter: string;
+  /** Absent on imports recorded before it existed: `;`. */
+  listSeparator?: string;
   /** An API key's actor as it was when the import was asked for (users are re-read at run time). */
   runAs?: Actor;
+  /** Not an option: the lines the uploaded file has, counted as it streamed in (the run's estimated progress total). */
+  fileLines?: number;
 }
 
 /**
@@ -39,6 +43,7 @@ export class ImportEntity extends BaseEntity {
   @Column({ type: 'integer', default: 0 }) rowsRead: number;
   @Column({ type: 'integer', default: 0 }) created: number;
   @Column({ type: 'integer', default: 0 }) updated: number;
+  @Column({ type: 'integer', default: 0 }) unchanged: number;
   @Column({ type: 'integer', default: 0 }) skipped: number;
   @Column({ type: 'integer', default: 0 }) failed: number;
   @Column({ type: 'jsonb', default: () => "'[]'" }) errors: RowError[];
@@ -51,4 +56,8 @@ export class ImportEntity extends BaseEntity {
   @Column({ type: 'timestamptz', nullable: true }) startedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) revertedAt: Date | null;
+  /** A revert's counts so far (receipt rows reverted, records that kept changes made since the import, created records kept), moved in each slice's transaction. */
+  @Column({ type: 'integer', default: 0 }) revertedCount: number;
+  @Column({ type: 'integer', default: 0 }) revertConflicts: number;
+  @Column({ type: 'integer', default: 0 }) revertCreatedKept: number;
 }

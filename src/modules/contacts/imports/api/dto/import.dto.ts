@@ -1,20 +1,28 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ImportReport, MAX_REPORTED_ERRORS } from '../../application/import-report';
-import { COMPANY_TARGETS, CONTACT_TARGETS, DATE_FORMATS, DELIMITERS, IMPORT_ENTITIES, IMPORT_MODES, MATCH_BY } from '../../domain/import-options';
+import { COMPANY_TARGETS, CONTACT_TARGETS, DATE_FORMATS, DELIMITERS, IMPORT_ENTITIES, IMPORT_MODES, LIST_SEPARATORS, MATCH_BY } from '../../domain/import-options';
 import { IMPORT_STATUSES, ImportStatus } from '../../domain/import-status';
 import { ImportEntity } from '../../persistence/import.entity';
 
 export class ImportRowErrorDto {
   @ApiProperty({ description: 'Data row number, 1 = the first row after the header (0: the header itself)', example: 12 }) row: number;
-  @ApiProperty({ description: 'The CSV column as the mapping names it (columns are matched to the header ignoring case), or the field when no column feeds it', example: 'E-Mail' }) column: string;
+  @ApiProperty({ description: 'The CSV column as the mapping names it (columns are matched to the header ignoring case), or the field when no column feeds it; empty for a problem of the whole row (more cells than the header)', example: 'E-Mail' }) column: string;
   @ApiProperty({ example: 'must be an email address' }) message: string;
 }
 
 export class ImportReportDto {
   @ApiProperty({ description: 'Data rows read (blank lines are not rows)' }) rows: number;
   @ApiProperty({ description: 'Rows that create a record' }) created: number;
-  @ApiProperty({ description: 'Rows that update a matched record' }) updated: number;
-  @ApiProperty({ description: 'Valid rows left alone: create mode and the email or external id exists (in your scope or earlier in the file), or update mode and nothing matches' }) skipped: number;
+  @ApiProperty({ description: 'Rows that update a matched record (and change at least one of its values)' }) updated: number;
+  @ApiProperty({
+    description: 'Rows that match a record and would change none of its values (say, a file exported and imported back unchanged): the record is left as it is, with no new version, audit entry or revert receipt',
+  })
+  unchanged: number;
+  @ApiProperty({
+    description:
+      'Valid rows left alone: create mode and the external id exists in your scope or earlier in the file, update mode and nothing matches, or a row that would create a duplicate of a contact you can see (same email or phone; `errors` names it: "skipped: duplicate of <id>")',
+  })
+  skipped: number;
   @ApiProperty({ description: 'Rows with at least one error' }) failed: number;
   @ApiProperty({ type: [ImportRowErrorDto], description: `Every problem by row and column, at most ${MAX_REPORTED_ERRORS}` }) errors: ImportRowErrorDto[];
   @ApiProperty({ description: 'More problems exist than `errors` lists' }) errorsTruncated: boolean;
@@ -29,7 +37,7 @@ export class ImportUploadDto {
     description:
       `JSON object, CSV column header → field. Contacts: ${CONTACT_TARGETS.join(', ')}; companies: ${COMPANY_TARGETS.join(', ')}; ` +
       'custom fields as `customFields.<key>` or `cf_<key>` (money: amount and currency in one cell, e.g. `1200.50 EUR`, or the currency in a `cf_<key>.currency` column). ' +
-      'Several emails, phones, tags or options in one cell are separated by `;`, `,` or `|`. ' +
+      'Several emails, phones, tags or options in one cell are separated by `;` (as the export writes them; see listSeparator) or by line breaks. ' +
       'On update a blank cell leaves the field as it is; emails, phones, domains and tags are added to those the record has, custom fields merged.',
     example: '{"First name":"firstName","E-Mail":"email","Score":"customFields.score"}',
   })
@@ -45,12 +53,20 @@ export class ImportUploadDto {
   @ApiProperty({ type: 'boolean', required: false, default: false, description: 'true: only the report of what the import would do (200), nothing written; false: the import runs as a job (202)' }) dryRun?: boolean;
   @ApiProperty({ enum: DATE_FORMATS, required: false, default: 'iso', description: 'How date cells are written: iso (2024-12-31) or dmy (31.12.2024, 31/12/2024)' }) dateFormat?: string;
   @ApiProperty({ enum: DELIMITERS, required: false, default: 'auto', description: 'auto: the separator that occurs most in the header row' }) delimiter?: string;
+  @ApiProperty({
+    enum: LIST_SEPARATORS,
+    required: false,
+    default: ';',
+    description: 'What separates several values in one cell of a list field (emails, phones, domains, tags, multiselect options); a line break always does. The export writes `;`, so a value may hold a comma ("Key account, DACH")',
+  })
+  listSeparator?: string;
 }
 
 export const toImportReport = (r: ImportReport): ImportReportDto => ({
   rows: r.rows,
   created: r.created,
   updated: r.updated,
+  unchanged: r.unchanged,
   skipped: r.skipped,
   failed: r.failed,
   errors: r.errors.map((e) => ({ row: e.row, column: e.column, message: e.message })),
@@ -88,6 +104,7 @@ export const toImportResponse = (e: ImportEntity): ImportResponseDto => ({
   rows: e.rowsRead,
   created: e.created,
   updated: e.updated,
+  unchanged: e.unchanged,
   skipped: e.skipped,
   failed: e.failed,
   errors: e.errors.map((x) => ({ row: x.row, column: x.column, message: x.message })),
