@@ -1,22 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../src/app.module';
 import { ImportRevertSettings } from '../../src/modules/contacts/imports/jobs/import-revert.handler';
-import { createHttpApp } from '../../src/platform/http/create-app';
-import { createRootLogger } from '../../src/platform/logging/logger';
-import { createTestApp, TestApp, testConfig } from '../support/app';
+import { createTestApp, TestApp } from '../support/app';
 import { asAdmin } from '../support/auth';
-import { IMPORT_DONE, importSettled } from './support';
-
-/** Short locks: a job whose worker is gone is taken over by another worker half a second later. */
-const WORKER_ENV = { JOB_LOCK_MS: '500', JOB_SHUTDOWN_GRACE_MS: '50', JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' };
-
-/** A worker process of its own on the test's database and Redis prefix (what a second host would run). */
-async function startWorker(t: TestApp): Promise<NestFastifyApplication> {
-  const config = testConfig(t.databaseName, { worker: true, env: WORKER_ENV });
-  const app = await createHttpApp(AppModule.forRoot(config), { config, rootLogger: createRootLogger(config.logLevel), nestLogger: false });
-  await app.init();
-  return app;
-}
+import { IMPORT_DONE, importSettled, startWorker, WORKER_ENV } from './support';
 
 describe('a revert whose worker dies mid-way (e2e)', () => {
   let t: TestApp;

@@ -1,4 +1,8 @@
-import { TestApp } from '../support/app';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../src/app.module';
+import { createHttpApp } from '../../src/platform/http/create-app';
+import { createRootLogger } from '../../src/platform/logging/logger';
+import { TestApp, testConfig } from '../support/app';
 
 type Auth = { Authorization: string };
 
@@ -12,4 +16,15 @@ export async function importSettled(t: TestApp, auth: Auth, id: string, until: r
     await new Promise((r) => setTimeout(r, pollMs));
   }
   throw new Error(`import ${id} did not reach ${until.join('|')}`);
+}
+
+/** Short locks: a job whose worker is gone is taken over by another worker half a second later. */
+export const WORKER_ENV = { JOB_LOCK_MS: '500', JOB_SHUTDOWN_GRACE_MS: '50', JOB_BACKOFF_MS: '50', OUTBOX_POLL_MS: '100' };
+
+/** A worker process of its own on the test's database and Redis prefix (what a second host would run). */
+export async function startWorker(t: TestApp): Promise<NestFastifyApplication> {
+  const config = testConfig(t.databaseName, { worker: true, env: WORKER_ENV });
+  const app = await createHttpApp(AppModule.forRoot(config), { config, rootLogger: createRootLogger(config.logLevel), nestLogger: false });
+  await app.init();
+  return app;
 }

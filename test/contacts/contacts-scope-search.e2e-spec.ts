@@ -203,6 +203,8 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       const upd = await t.http().post('/api/v1/contacts/batch').set(north).send({ update: [{ id, jobTitle: 'CTO' }, { id: southIds[0], jobTitle: 'x' }] }).expect(200);
       expect(upd.body.results.map((r: { status: number }) => r.status)).toEqual([200, 404]);
       expect(upd.body.results[0].data).toMatchObject({ jobTitle: 'CTO', version: 2 });
+      const notObject = await t.http().post('/api/v1/contacts/batch').set(north).send({ create: [[]] }).expect(400);
+      expect(notObject.body.errors).toEqual([expect.objectContaining({ field: 'create[0]' })]);
       const tooMany = await t.http().post('/api/v1/contacts/batch').set(north).send({ create: Array.from({ length: 101 }, (_, i) => ({ firstName: `N${i}` })) }).expect(400);
       expect(tooMany.body.errors[0].field).toBe('create');
       await t.http().post('/api/v1/contacts/batch').set(north).send({ create: [{ firstName: 'x' }], update: [{ id, jobTitle: 'y' }] }).expect(400);
