@@ -121,6 +121,15 @@ describe('task reminders and notifications', () => {
     expect((await notificationsOf(north.auth)).filter((n) => n.recordId === created.id)).toHaveLength(0);
   });
 
+  it('tells an assignee nothing about a task they may no longer open when the reminder falls due', async () => {
+    const leaver = await teamMember(t, 'North');
+    const created = await task(north.auth, { subject: 'Left the team', remindAt: inMs(1500), assigneeId: leaver.user.id });
+    // The assignee leaves the North team before the reminder is due: the task is out of their scope now.
+    await t.dataSource.query(`DELETE FROM platform.team_members WHERE user_id = $1`, [leaver.user.id]);
+    expect(await finished(t.dataSource, `${created.id}:${created.remindAt}:v1`)).toMatchObject({ result: { sent: false, reason: 'assignee-cannot-see-task' } });
+    expect((await notificationsOf(leaver.auth)).filter((n) => n.recordId === created.id)).toHaveLength(0);
+  });
+
   it('lists only the caller\'s own notifications, and marks them read', async () => {
     const created = await task(north.auth, { subject: 'Mine only', remindAt: inMs(300) });
     await finished(t.dataSource, `${created.id}:${created.remindAt}:v1`);

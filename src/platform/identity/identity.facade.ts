@@ -120,6 +120,11 @@ export class IdentityFacade {
     });
   }
 
+  /** The Actor an active, live user acts as (a job acting for them, or asking what they may reach); null otherwise. */
+  actorOf(userId: string): Promise<Actor | null> {
+    return this.inContext(async () => (UUID.test(userId) ? this.actors.forUser(userId) : null));
+  }
+
   /** Whether `id` is a live team (a record's teamId). */
   teamExists(id: string): Promise<boolean> {
     return this.inContext(async () => {

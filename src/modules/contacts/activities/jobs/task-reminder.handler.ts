@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { scopeOf } from '../../../../platform/access/actor';
+import { IdentityFacade } from '../../../../platform/identity/identity.facade';
 import { NotificationsService } from '../../../../platform/notifications/notifications.service';
 import { JobHandler, OnJob, PayloadOf } from '../../../../platform/queue/job-definition';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
+import { withinScope } from '../../../../platform/records/scope';
 import { ReminderEmailJob, TaskReminderJob } from './activity-jobs';
 
-export type TaskReminderResult = { sent: true; notificationId: string | null } | { sent: false; reason: 'not-due' };
+export type TaskReminderResult = { sent: true; notificationId: string | null } | { sent: false; reason: 'not-due' | 'assignee-cannot-see-task' };
 
 interface ClaimedTask {
   id: string;
   subject: string | null;
   assignee_id: string | null;
+  owner_id: string | null;
+  team_id: string | null;
   due_at: Date | null;
   reminder_sent_at: Date;
 }
@@ -20,7 +25,8 @@ interface ClaimedTask {
  * Sends a task's reminder exactly once. The claim is one UPDATE that only succeeds while the
  * task is live, open, still set to remind at this job's time and not reminded yet: a moved,
  * completed, cancelled or deleted task, an already sent reminder, and a duplicate job (the
- * sweep, a retry) all find nothing to claim. The notification and the email job commit with
+ * sweep, a retry) all find nothing to claim. An assignee who may no longer open the task gets
+ * nothing. The notification and the email job commit with
  * the claim, so a crash leaves either nothing done (and the job retries) or all of it.
  */
 @Injectable()
@@ -30,6 +36,7 @@ export class TaskReminderHandler implements JobHandler<PayloadOf<typeof TaskRemi
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly notifications: NotificationsService,
     private readonly outbox: OutboxService,
+    private readonly identity: IdentityFacade,
   ) {}
 
   @Transactional()
@@ -40,12 +47,19 @@ export class TaskReminderHandler implements JobHandler<PayloadOf<typeof TaskRemi
       `UPDATE contacts.activities SET reminder_sent_at = now()
        WHERE id = $1 AND type = 'task' AND status = 'open' AND deleted_at IS NULL
          AND reminder_sent_at IS NULL AND remind_at = $2
-       RETURNING id, subject, assignee_id, due_at, reminder_sent_at`,
+       RETURNING id, subject, assignee_id, owner_id, team_id, due_at, reminder_sent_at`,
       [payload.activityId, remindAt],
     );
     const task = rows[0];
     if (!task) return { sent: false, reason: 'not-due' };
     if (!task.assignee_id) return { sent: true, notificationId: null };
+    // Checked again now, not only when the task was assigned: an assignee who has since been
+    // disabled, moved to another team or given a narrower role is not told about a task they
+    // cannot open (the reminder counts as handled).
+    const assignee = await this.identity.actorOf(task.assignee_id);
+    if (!assignee || !withinScope(scopeOf(assignee, 'activities', 'read'), assignee, task.owner_id, task.team_id)) {
+      return { sent: false, reason: 'assignee-cannot-see-task' };
+    }
     const due = task.due_at ? ` It is due ${new Date(task.due_at).toISOString()}.` : '';
     const notification = await this.notifications.notify({
       userId: task.assignee_id,
