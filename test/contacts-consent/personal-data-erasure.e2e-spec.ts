@@ -56,6 +56,14 @@ describe('personal data: merged duplicates, shared activities, scope', () => {
       mergeId = (await t.http().post('/api/v1/contacts/merge').set(north.auth).send({ primaryId: p3, duplicateIds: [d3] }).expect(200)).body.id;
     });
 
+    it('lists in the access answer the contacts merged into the person, down the chain, as they were', async () => {
+      const merges = (await personalData(north.auth, p3)).otherRecords.find((r: { holder: string }) => r.holder === 'contactMerges').records;
+      const folded = Object.assign({}, ...merges.map((m: { mergedContacts: Record<string, unknown> }) => m.mergedContacts));
+      expect(Object.keys(folded).sort()).toEqual([d3, d4].sort());
+      expect(folded[d3]).toMatchObject({ jobTitle: 'Data Officer' });
+      expect(folded[d4]).toMatchObject({ firstName: 'G.' });
+    });
+
     it('erases the duplicates merged into the person: rows, search, access answer, audit and merge snapshots', async () => {
       const res = await t.http().post(`/api/v1/contacts/${p3}/erase`).set(north.auth).expect(200);
       expect(res.body.mergedContactIds.sort()).toEqual([d3, d4].sort());
@@ -104,8 +112,11 @@ describe('personal data: merged duplicates, shared activities, scope', () => {
       expect(JSON.stringify(p)).not.toMatch(PERSONAL);
       expect((await personalData(admin, p3)).otherRecords.find((o: { holder: string }) => o.holder === 'contactMerges').records).toEqual([
         expect.objectContaining({ mergeId: expect.any(String), role: 'primary', undoneAt: expect.any(String), erasedAt: expect.any(String) }),
+        // d4 into d3, before d3 came into p3: the same person too, listed with it.
+        expect.objectContaining({ mergeId: earlierMergeId, role: 'merged-into-a-duplicate', undoneAt: null, erasedAt: expect.any(String) }),
         expect.objectContaining({ mergeId, role: 'primary', undoneAt: null, erasedAt: expect.any(String) }),
       ]);
+      expect(JSON.stringify(await personalData(admin, p3))).not.toMatch(PERSONAL);
     });
   });
 

@@ -17,25 +17,34 @@ import { ContactEntity } from '../../persistence/contact.entity';
 @HoldsPersonalData()
 export class ContactMergePersonalData implements PersonalDataHolder {
   readonly holder = 'contactMerges';
-  readonly description = 'Merges the contact took part in, with the snapshot of the contact kept to undo the merge';
+  readonly description = 'Merges the contact took part in, with the snapshots kept to undo them: the contact’s own, and those of the contacts merged into it';
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Only the contact's own snapshot, which the actor may read as it may read the contact. */
+  /**
+   * The contact's own snapshots, and those of the contacts merged into it by merges that still
+   * stand, directly or down a chain (they are the same person now, as erase() treats them):
+   * the actor may read them as it may read the contact.
+   */
   async export(_actor: Actor, contactId: string): Promise<Record<string, unknown>[]> {
-    const rows: { id: string; created_at: Date; primary_id: string; undone_at: Date | null; erased_at: Date | null; snapshot: Record<string, unknown> }[] =
+    const rows: { id: string; created_at: Date; primary_id: string; undone_at: Date | null; erased_at: Date | null; snapshot: Record<string, unknown> | null; folded: Record<string, unknown> | null }[] =
       await this.txHost.tx.query(
-        `SELECT id, created_at, primary_id, undone_at, erased_at, snapshots -> $1::text AS snapshot
-         FROM contacts.contact_merges WHERE snapshots ? $1::text ORDER BY created_at, id`,
-        [contactId],
+        `SELECT id, created_at, primary_id, undone_at, erased_at, snapshots -> $1::text AS snapshot,
+                CASE WHEN undone_at IS NULL AND primary_id = ANY($2::uuid[]) THEN snapshots - primary_id::text END AS folded
+           FROM contacts.contact_merges
+          WHERE snapshots ? $1::text OR (undone_at IS NULL AND primary_id = ANY($2::uuid[]))
+          ORDER BY created_at, id`,
+        [contactId, [contactId, ...(await this.absorbed(contactId))]],
       );
     return rows.map((r) => ({
       mergeId: r.id,
       mergedAt: new Date(r.created_at).toISOString(),
-      role: r.primary_id === contactId ? 'primary' : 'duplicate',
+      role: r.primary_id === contactId ? 'primary' : r.snapshot ? 'duplicate' : 'merged-into-a-duplicate',
       undoneAt: r.undone_at ? new Date(r.undone_at).toISOString() : null,
       erasedAt: r.erased_at ? new Date(r.erased_at).toISOString() : null,
       snapshot: r.snapshot,
+      // The contacts this merge folded into the person, as they were before it.
+      mergedContacts: r.folded ?? {},
     }));
   }
 
