@@ -1,6 +1,5 @@
 import Redis from 'ioredis';
 import { IdentityFacade } from '../../src/platform/identity/identity.facade';
-import { DEMO_USERS, IdentityDemoSeeder } from '../../src/platform/identity/identity-demo.seeder';
 import { DEFAULT_LOGIN_POLICY } from '../../src/platform/identity/domain/login-policy';
 import { REDIS, RedisKeys } from '../../src/platform/redis/redis.module';
 import { BOX_BOOTSTRAP, BoxBootstrap } from '../../src/platform/runtime/box-bootstrap';
@@ -48,24 +47,6 @@ describe('identity: first admin and per-address throttling', () => {
       await expect(identity.createUser({ email: 'x@example.test', role: 'wizard' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(await identity.findRoleByName('sales')).toMatchObject({ name: 'sales', builtIn: true });
       expect(await identity.findUserByEmail('CLI@example.test')).toMatchObject({ id: user.id });
-    });
-  });
-
-  describe('demo seeder', () => {
-    it('adds the demo teams and users once, sharing their ids with later seeders', async () => {
-      const seeder = t.app.get(IdentityDemoSeeder);
-      const lines: string[] = [];
-      const shared = new Map<string, unknown>();
-      await seeder.seed({ print: (l) => lines.push(l), shared });
-      const count = async () => (await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.users WHERE email LIKE '%@demo.crm.local'`))[0].n;
-      expect(await count()).toBe(6);
-      expect(lines.filter((l) => l.includes('password:'))).toHaveLength(6);
-      const users = shared.get(DEMO_USERS) as Map<string, string>;
-      expect(users.size).toBe(6);
-      lines.length = 0;
-      await seeder.seed({ print: (l) => lines.push(l), shared: new Map() });
-      expect(await count()).toBe(6);
-      expect(lines).toEqual([]);
     });
   });
 

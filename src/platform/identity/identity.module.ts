@@ -25,7 +25,6 @@ import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { DEFAULT_LOGIN_POLICY, LOGIN_POLICY } from './domain/login-policy';
 import { IdentityBoxBootstrap } from './identity-box-bootstrap';
-import { IdentityDemoSeeder } from './identity-demo.seeder';
 import { IdentityFacade } from './identity.facade';
 import { ActorLoader } from './persistence/actor-loader';
 import { IDENTITY_ENTITIES } from './persistence/entities';
@@ -56,7 +55,6 @@ import { IdentityStore } from './persistence/identity-store';
     { provide: APP_GUARD, useClass: AccessGuard },
     IdentityFacade,
     IdentityBoxBootstrap,
-    IdentityDemoSeeder,
     { provide: BOX_BOOTSTRAP, useExisting: IdentityBoxBootstrap },
   ],
   exports: [IdentityFacade, BOX_BOOTSTRAP],
