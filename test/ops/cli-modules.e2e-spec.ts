@@ -56,6 +56,9 @@ describe('crm CLI: module commands', () => {
   it('lists module commands in help, and shows their usage with --as', async () => {
     const help = await crm(['help']);
     expect(help.code).toBe(0);
+    // A command's own --help shows its usage, like `crm help <command>`.
+    const own = await crm(['export', '--help']);
+    expect([own.code, own.out]).toEqual([0, (await crm(['help', 'export'])).out]);
     expect(help.out).toMatch(/\n {2}export +Export contacts or companies as CSV/);
     expect(help.out).toContain('  migrate ');
 

@@ -144,6 +144,11 @@ export async function runCli(argv: string[], opts: RunCliOptions): Promise<numbe
     io.err(`Unknown command "${name}".\n\n${helpText(commands)}`);
     return EXIT_USAGE;
   }
+  // `crm <command> --help` is `crm help <command>` (no command takes a --help of its own).
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(commandHelp(command));
+    return EXIT_OK;
+  }
   let args: ParsedArgs;
   try {
     const positionals = command.positionals ?? [];
