@@ -54,6 +54,9 @@ describe('crm CLI', () => {
     const missing = await crm('user:create', '--role', 'admin');
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('Missing --email');
+    // The API's rule for an email (a@b.c is refused there too).
+    const badEmail = await crm('user:create', '--email', 'a@b.c', '--role', 'admin');
+    expect([badEmail.code, badEmail.err]).toEqual([2, expect.stringContaining('--email: "a@b.c" is not an email address')]);
   });
 
   it('stops with exit code 1 and names the variable when the configuration is invalid', async () => {

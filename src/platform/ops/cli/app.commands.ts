@@ -1,7 +1,7 @@
 import { IdentityFacade } from '../../identity/identity.facade';
 import { JobsService } from '../../queue/jobs.service';
 import { DemoSeedService } from '../seed/demo-seed.service';
-import { CliContext, EMAIL, EXIT_FAILURE, EXIT_OK, ParsedArgs, UsageError } from './cli-io';
+import { CliContext, isEmailAddress, EXIT_FAILURE, EXIT_OK, ParsedArgs, UsageError } from './cli-io';
 
 export async function jobsStatusCommand(ctx: CliContext): Promise<number> {
   return ctx.withApp(async (app) => {
@@ -39,7 +39,7 @@ export async function userCreateCommand(args: ParsedArgs, ctx: CliContext): Prom
   const { email, role, password, name } = args.values as Record<string, string | undefined>;
   const missing = (['email', 'role'] as const).filter((k) => !args.values[k]);
   if (missing.length) throw new UsageError(`Missing ${missing.map((m) => `--${m}`).join(' and ')}.`);
-  if (!EMAIL.test(email as string)) throw new UsageError(`--email: "${email}" is not an email address.`);
+  if (!isEmailAddress(email as string)) throw new UsageError(`--email: "${email}" is not an email address.`);
   if (password !== undefined && (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max)) {
     throw new UsageError(`--password must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters (or omit it to have one generated).`);
   }

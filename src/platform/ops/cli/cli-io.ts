@@ -1,3 +1,4 @@
+import { isEmail } from 'class-validator';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ParseArgsConfig } from 'node:util';
 import type { AppConfig } from '../../config/config';
@@ -19,8 +20,8 @@ export const EXIT_USAGE = 2;
 /** A mistake in how the command was called (exit code 2, usage printed). */
 export class UsageError extends Error {}
 
-/** What `crm` accepts loosely as an email address (the service checks it properly). */
-export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/** An email address as the API's DTOs accept one (class-validator's isEmail), so the CLI refuses what the API refuses. */
+export const isEmailAddress = (value: string): boolean => isEmail(value);
 
 export type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 

@@ -5,7 +5,7 @@ import { Actor, CLS_ACTOR, SYSTEM_ACTOR } from '../../access/actor';
 import { IdentityFacade } from '../../identity/identity.facade';
 import { ActorLoader } from '../../identity/persistence/actor-loader';
 import { CLI_COMMAND, CliCommandHandler, CliCommandMeta } from './cli-command';
-import { Command, EMAIL, UsageError } from './cli-io';
+import { Command, isEmailAddress, UsageError } from './cli-io';
 
 export interface DiscoveredCliCommand {
   meta: CliCommandMeta;
@@ -92,7 +92,7 @@ export function toCommand({ meta, type }: DiscoveredCliCommand): Command {
     details: meta.actAs ? AS_DETAILS : undefined,
     run: async (args, ctx) => {
       const as = args.values.as;
-      if (typeof as === 'string' && !EMAIL.test(as)) throw new UsageError(`--as: "${as}" is not an email address.`);
+      if (typeof as === 'string' && !isEmailAddress(as)) throw new UsageError(`--as: "${as}" is not an email address.`);
       return ctx.withApp(async (app) => {
         const actor = typeof as === 'string' ? await actorByEmail(app, as) : SYSTEM_ACTOR;
         app.get(ClsService).set(CLS_ACTOR, actor);
