@@ -291,7 +291,9 @@ describe('contacts and companies (e2e)', () => {
         sort: 'firstName',
       }).expect(200);
       expect(searched.body.data.map((c: { firstName: string }) => c.firstName)).toEqual(['Bronze', 'Gold']);
-      await t.http().get('/api/v1/contacts').query({ 'filter[customFields.level][eq]': 'platinum' }).set(admin).expect(400);
+      // A value that is no option is a filter that matches nothing, not a 400 (values of removed options stay stored).
+      expect((await list({ 'filter[customFields.level][eq]': 'platinum' })).body.data).toEqual([]);
+      await t.http().get('/api/v1/contacts').query({ 'filter[customFields.level][contains]': 'gold' }).set(admin).expect(400);
 
       // Removing the definition hides the values and the filter; restoring brings both back.
       await t.http().delete(`/api/v1/custom-fields/${levelId}`).set(admin).expect(204);
@@ -305,6 +307,50 @@ describe('contacts and companies (e2e)', () => {
       const back = await t.http().get(`/api/v1/contacts/${gold.body.id}`).set(admin).expect(200);
       expect(back.body.customFields).toMatchObject({ level: 'gold', score: 91 });
       expect((await list({ 'filter[customFields.level][eq]': 'gold' })).body.data).toHaveLength(1);
+    });
+
+    it('finds values of a removed select option (list, search, export filters) while writes keep to the options', async () => {
+      const sel = await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'qsel', label: 'Q', type: 'select', options: ['a', 'b', 'c'] }).expect(201);
+      const multi = await t.http().post('/api/v1/custom-fields').set(admin).send({ entity: 'contact', key: 'qmulti', label: 'QM', type: 'multiselect', options: ['x', 'y'] }).expect(201);
+      const b = await createContact({ firstName: 'Qb', lastName: 'Removed', customFields: { qsel: 'b', qmulti: ['y'] } }, admin, '?skipDuplicateCheck=true').expect(201);
+      await createContact({ firstName: 'Qa', lastName: 'Removed', customFields: { qsel: 'a', qmulti: ['x'] } }, admin, '?skipDuplicateCheck=true').expect(201);
+      await t.http().patch(`/api/v1/custom-fields/${sel.body.id}`).set(admin).send({ options: ['a', 'c', 'd'] }).expect(200);
+      await t.http().patch(`/api/v1/custom-fields/${multi.body.id}`).set(admin).send({ options: ['x'] }).expect(200);
+      const names = (res: { body: { data: Array<{ firstName: string }> } }) => res.body.data.map((c) => c.firstName).sort();
+      const list = (query: Record<string, string>) => t.http().get('/api/v1/contacts').query({ 'filter[lastName][eq]': 'Removed', ...query }).set(admin);
+
+      expect(names(await list({ 'filter[customFields.qsel][eq]': 'b' }).expect(200))).toEqual(['Qb']);
+      expect(names(await list({ 'filter[customFields.qsel][in]': 'b,a' }).expect(200))).toEqual(['Qa', 'Qb']);
+      expect(names(await list({ 'filter[customFields.qsel][nin]': 'b' }).expect(200))).toEqual(['Qa']);
+      expect(names(await list({ 'filter[customFields.qmulti][in]': 'y' }).expect(200))).toEqual(['Qb']);
+      const searched = await t.http().post('/api/v1/contacts/search').set(admin).send({
+        filter: { and: [{ field: 'lastName', op: 'eq', value: 'Removed' }, { field: 'customFields.qsel', op: 'in', value: ['b', 'zzz'] }, { field: 'customFields.qmulti', op: 'contains', value: 'y' }] },
+      }).expect(200);
+      expect(names(searched)).toEqual(['Qb']);
+      // The export parses its filters like the list.
+      const csv = await t.http().get('/api/v1/contacts/export').query({ 'filter[lastName][eq]': 'Removed', 'filter[customFields.qsel][in]': 'b' }).set(admin).expect(200);
+      expect(csv.text).toContain('Qb');
+      expect(csv.text).not.toContain('Qa');
+      // Still a sane string of bounded length, and only the operators of a select.
+      for (const query of [{ 'filter[customFields.qsel][eq]': 'b'.repeat(1001) } as Record<string, string>, { 'filter[customFields.qsel][eq]': 'b\u0000' }, { 'filter[customFields.qsel][startsWith]': 'b' }]) {
+        const res = await list(query).expect(400);
+        expect(res.body.errors[0].field).toContain('customFields.qsel');
+      }
+      // Writes keep refusing what is no option now; the stored value stays as it is.
+      const refused = await t.http().patch(`/api/v1/contacts/${b.body.id}`).set(admin).send({ customFields: { qsel: 'b' } }).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'customFields.qsel', message: 'must be one of a, c, d' }]);
+      await t.http().patch(`/api/v1/contacts/${b.body.id}`).set(admin).send({ customFields: { qmulti: ['y'] } }).expect(400);
+      expect((await t.http().get(`/api/v1/contacts/${b.body.id}`).set(admin).expect(200)).body.customFields).toMatchObject({ qsel: 'b', qmulti: ['y'] });
+    });
+
+    it('refuses a custom money currency that is no ISO 4217 code, like annualRevenue, naming customFields.<key>.currency', async () => {
+      const res = await createCompany({ name: 'Zzz Co', customFields: { contract: { amount: '10', currency: 'ZZZ' } } }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'customFields.contract.currency', message: 'must be an ISO 4217 code such as "EUR"' }]);
+      const builtIn = await createCompany({ name: 'Zzz Co', annualRevenue: { amount: '10', currency: 'ZZZ' } }).expect(400);
+      expect(builtIn.body.errors[0].field).toBe('annualRevenue.currency');
+      const ok = await createCompany({ name: 'Yen Co', customFields: { contract: { amount: '1000', currency: 'JPY' } } }).expect(201);
+      const patched = await t.http().patch(`/api/v1/companies/${ok.body.id}`).set(admin).send({ customFields: { contract: { amount: '5', currency: 'QQQ' } } }).expect(400);
+      expect(patched.body.errors).toEqual([{ field: 'customFields.contract.currency', message: 'must be an ISO 4217 code such as "EUR"' }]);
     });
 
     it('enforces required fields on create', async () => {

@@ -1,3 +1,4 @@
+import { isISO4217CurrencyCode } from 'class-validator';
 import { FieldSpecInput } from '../query/list-spec';
 
 /**
@@ -35,9 +36,10 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 export type CustomFieldValue = string | number | boolean | string[] | { amount: string; currency: string };
 
-export type CheckResult = { ok: true; value: CustomFieldValue } | { ok: false; message: string };
+/** `at`: the part of the value the problem is about (`currency` of a money value), named after the field. */
+export type CheckResult = { ok: true; value: CustomFieldValue } | { ok: false; message: string; at?: string };
 
-const fail = (message: string): CheckResult => ({ ok: false, message });
+const fail = (message: string, at?: string): CheckResult => (at ? { ok: false, message, at } : { ok: false, message });
 
 function validDate(raw: string): boolean {
   const m = DATE.exec(raw);
@@ -64,7 +66,8 @@ export function checkCustomValue(def: CustomFieldShape, value: unknown): CheckRe
       const { amount, currency } = value as { amount?: unknown; currency?: unknown };
       if (keys.some((k) => k !== 'amount' && k !== 'currency')) return fail('must have only amount and currency');
       if (typeof amount !== 'string' || !DECIMAL.test(amount)) return fail('amount must be a decimal string such as "1234.50"');
-      if (typeof currency !== 'string' || !CURRENCY.test(currency)) return fail('currency must be an ISO 4217 code such as "EUR"');
+      // The check of the built-in money fields (annualRevenue): a listed ISO 4217 code, not just three letters.
+      if (typeof currency !== 'string' || !CURRENCY.test(currency) || !isISO4217CurrencyCode(currency)) return fail('must be an ISO 4217 code such as "EUR"', 'currency');
       return { ok: true, value: { amount, currency } };
     }
     case 'date':
@@ -134,7 +137,7 @@ export function applyCustomValues(
     }
     const checked = checkCustomValue(def, raw);
     if (checked.ok) values[key] = checked.value;
-    else problems.push({ field, message: checked.message });
+    else problems.push({ field: checked.at ? `${field}.${checked.at}` : field, message: checked.message });
   }
   if (creating) {
     for (const def of defs) {
@@ -180,8 +183,10 @@ export function customFieldSpecs(defs: readonly CustomFieldShape[], column: stri
         out[name] = { type: 'boolean', json: json(def.key), sortable: true };
         break;
       case 'select':
+        // Any string, not only the current options: values of a removed option stay stored and
+        // must stay findable (to clean them up). Writes still take only the options.
         out[name] = def.options.length
-          ? { type: 'enum', values: def.options, json: json(def.key), sortable: true }
+          ? { type: 'string', json: json(def.key), sortable: true, ops: ['eq', 'ne', 'in', 'nin', 'isNull'], description: 'an option, or a value of a removed option that is still stored' }
           : { type: 'string', json: json(def.key), sortable: true };
         break;
       case 'multiselect':

@@ -153,5 +153,5 @@ export function listSpecWithCustomFields(base: 'contacts' | 'companies', defs: r
 export const CUSTOM_FIELD_FILTERS = {
   pattern: '^customFields\\.[A-Za-z0-9_]+(\\.currency)?$',
   description:
-    '`customFields.<key>` of a live custom field definition (money: the amount; `customFields.<key>.currency`: the currency), with the operators of its type',
+    '`customFields.<key>` of a live custom field definition (money: the amount; `customFields.<key>.currency`: the currency), with the operators of its type. Select and multiselect filters take any value, not only the current options: values of a removed option stay stored and can be found',
 };

@@ -85,6 +85,18 @@ describe('the checks an import shares with the API', () => {
     expect(mapCompanyRow(row({ Name: 'Acme', Land: 'XX' }), companies, []).errors).toEqual([{ row: 1, column: 'Land', message: 'must be an ISO 3166-1 alpha-2 code' }]);
   });
 
+  it('refuses a currency that is three letters but no ISO 4217 code (built-in and custom money), naming the column', () => {
+    const companies = parseImportOptions({ entity: 'company', mapping: JSON.stringify({ Name: 'name', Revenue: 'annualRevenue', Cur: 'annualRevenueCurrency' }) });
+    expect(mapCompanyRow(row({ Name: 'Acme', Revenue: '10', Cur: 'ZZZ' }), companies, []).errors).toEqual([{ row: 1, column: 'Cur', message: 'must be an ISO 4217 code such as "EUR"' }]);
+    expect(mapCompanyRow(row({ Name: 'Acme', Revenue: '10', Cur: 'eur' }), companies, []).company?.input.annualRevenue).toEqual({ amount: '10', currency: 'EUR' });
+    // Custom money: a separate currency column, or the currency in the money cell itself.
+    const separate = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Name: 'firstName', Budget: 'cf_budget', Cur: 'cf_budget.currency' }) });
+    expect(mapContactRow(row({ Name: 'Ada', Budget: '10', Cur: 'ZZZ' }), separate, defs).errors).toEqual([{ row: 1, column: 'Cur', message: 'must be an ISO 4217 code such as "EUR"' }]);
+    const inCell = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Name: 'firstName', Budget: 'cf_budget' }) });
+    expect(mapContactRow(row({ Name: 'Ada', Budget: '10 ZZZ' }), inCell, defs).errors).toEqual([{ row: 1, column: 'Budget', message: 'must be an ISO 4217 code such as "EUR"' }]);
+    expect(mapContactRow(row({ Name: 'Ada', Budget: '10 USD' }), inCell, defs).errors).toEqual([]);
+  });
+
   it('names the declared date format in a bad date\'s message', () => {
     expect(mapContactRow(row({ Name: 'Ada', Since: '2020-13-45' }), opts, defs).errors).toEqual([{ row: 1, column: 'Since', message: 'must be a date (YYYY-MM-DD)' }]);
     const dmy = parseImportOptions({ entity: 'contact', mapping: JSON.stringify({ Name: 'firstName', Since: 'cf_since' }), dateFormat: 'dmy' });

@@ -1,4 +1,4 @@
-import { isEmail, isISO31661Alpha2 } from 'class-validator';
+import { isEmail, isISO31661Alpha2, isISO4217CurrencyCode } from 'class-validator';
 import { applyCustomValues, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { FieldError } from '../../../../platform/errors/domain-error';
 import { CompanyInput, DOMAIN } from '../../application/companies.service';
@@ -189,7 +189,9 @@ class RowReader {
       const message = e.message === BAD_DATE ? `must be a date (${DATE_FORMAT_NAMES[this.dateFormat]})` : e.message;
       const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
       const columns = this.fieldColumns;
-      const column = columns.get(path) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`);
+      // `customFields.<key>.currency` without a currency column of its own: the money column carries it.
+      const column =
+        columns.get(path) ?? (path.startsWith('customFields.') ? columns.get(path.split('.').slice(0, 2).join('.')) : undefined) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`);
       this.errors.push({ row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message });
     }
   }
@@ -277,7 +279,7 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   if (amount !== undefined) {
     const text = decimalText(amount);
     if (!/^-?\d{1,15}(\.\d{1,4})?$/.test(text)) fail('annualRevenue', 'must be a decimal number');
-    else if (!currency || !/^[A-Z]{3}$/.test(currency)) fail('annualRevenueCurrency', 'must be an ISO 4217 code such as "EUR"');
+    else if (!currency || !/^[A-Z]{3}$/.test(currency) || !isISO4217CurrencyCode(currency)) fail('annualRevenueCurrency', 'must be an ISO 4217 code such as "EUR"');
     else annualRevenue = { amount: text, currency };
   }
   const country = r.field('country')?.trim().toUpperCase();
