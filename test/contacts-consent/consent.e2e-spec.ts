@@ -78,6 +78,8 @@ describe('consent ledger', () => {
       [{ channel: 'email', status: 'granted', legalBasis: 'because', source: 'x' }, 'legalBasis'],
       [{ channel: 'email', status: 'granted', legalBasis: 'consent', source: '   ' }, 'source'],
       [{ channel: 'email', status: 'granted', legalBasis: 'consent', source: 'x', occurredAt: 'yesterday' }, 'occurredAt'],
+      // A local time without its zone is refused, not read as UTC.
+      [{ channel: 'email', status: 'granted', legalBasis: 'consent', source: 'x', occurredAt: '2026-01-10T10:00:00' }, 'occurredAt'],
       [{ channel: 'email', status: 'granted', legalBasis: 'consent', source: 'x', occurredAt: '2999-01-01T00:00:00Z' }, 'occurredAt'],
       [{ channel: 'email', status: 'granted', legalBasis: 'consent', source: 'x', id: '0190a000-0000-7000-8000-000000000000' }, 'id'],
     ];

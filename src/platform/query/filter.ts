@@ -17,22 +17,17 @@ export interface FilterGroup {
 export type FilterValue = string | boolean | string[];
 
 export const MAX_FILTER_DEPTH = 5;
+import { DATE_RULE, isDateText, TIMESTAMP_RULE, timestampText } from './timestamp';
+
 export const MAX_FILTER_CONDITIONS = 100;
 export const MAX_IN_VALUES = 500;
 export const MAX_VALUE_LENGTH = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^-?(\d{1,30})(\.\d{1,30})?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export function filterError(field: string, message: string): DomainError {
   return badRequest(`Invalid filter ${field}: ${message}`, [{ field, message }], 'INVALID_FILTER');
-}
-
-function validDate(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 
 /** Turns one raw scalar into the bound value for a field, or explains why it cannot. */
@@ -62,18 +57,13 @@ export function coerceScalar(field: FieldSpec, raw: unknown, at: string): string
     case 'enum':
       if (!field.values?.includes(raw)) throw filterError(at, `must be one of ${field.values?.join(', ')}`);
       return raw;
-    case 'date': {
-      const m = DATE.exec(raw);
-      if (!m || !validDate(+m[1], +m[2], +m[3])) throw filterError(at, 'must be a date (YYYY-MM-DD)');
+    case 'date':
+      if (!isDateText(raw)) throw filterError(at, DATE_RULE);
       return raw;
-    }
     case 'timestamp': {
-      const m = TIMESTAMP.exec(raw);
-      if (!m || !validDate(+m[1], +m[2], +m[3]) || (m[4] !== undefined && (+m[4] > 23 || +m[5] > 59 || +(m[6] ?? 0) > 59))) {
-        throw filterError(at, 'must be an ISO 8601 timestamp with a time zone (2026-03-01T09:30:00Z) or a date');
-      }
-      if (m[4] !== undefined && m[7] === undefined) throw filterError(at, 'must carry a time zone (Z or ±hh:mm)');
-      return m[4] === undefined ? `${raw}T00:00:00Z` : raw;
+      const value = timestampText(raw);
+      if (value === null) throw filterError(at, TIMESTAMP_RULE);
+      return value;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsTimestamp } from '../../../http/is-timestamp';
 import { ApiKeyView } from '../../domain/views';
 
 export class CreateApiKeyDto {
@@ -16,7 +17,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After this the key stops working; omit for no expiry' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   expiresAt?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsTimestamp } from '../../../../../platform/http/is-timestamp';
 import { CONSENT_CHANNELS, CONSENT_STATUSES, ChannelConsent, ConsentChannel, ConsentStatus, LEGAL_BASES, LegalBasis } from '../../domain/consent.types';
 import { ConsentEntryEntity } from '../../persistence/consent-entry.entity';
 
@@ -26,7 +27,7 @@ export class RecordConsentDto {
 
   @ApiPropertyOptional({ format: 'date-time', example: '2026-03-01T09:30:00.000Z', description: 'When the person gave or withdrew it (default: now); not in the future' })
   @IsOptional()
-  @IsDateString({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
+  @IsTimestamp()
   occurredAt?: string;
 }
 
