@@ -146,6 +146,67 @@ describe('activities: CRUD, validation, lists and scope', () => {
     });
   });
 
+  describe('meetings: attendees and occurredAt', () => {
+    const missing = '00000000-0000-0000-0000-000000000000';
+    const meeting = (extra: object) => ({ type: 'meeting', startAt: '2026-05-04T09:00:00.000Z', contactIds: [contactId], ...extra });
+    let southContact: string;
+    beforeAll(async () => {
+      southContact = await createContact(t, south.auth);
+    });
+
+    it('checks an attendee\'s contactId as contactIds are checked (400 naming it), and needs a contactId, a name or an email', async () => {
+      for (const attendeeContact of [missing, southContact]) {
+        const res = await post(north.auth, meeting({ attendees: [{ name: 'Ann' }, { contactId: attendeeContact }] })).expect(400);
+        expect(res.body.errors).toEqual([{ field: 'attendees[1].contactId', message: 'is not a contact you can see' }]);
+      }
+      for (const attendees of [[{}], [{ name: '  ', email: null, contactId: null }]]) {
+        expect(fieldsOf((await post(north.auth, meeting({ attendees })).expect(400)).body)).toEqual(['attendees[0]']);
+      }
+      await post(north.auth, meeting({ attendees: [null] })).expect(400);
+      const ok = await post(north.auth, meeting({ attendees: [{ contactId: contactId.toUpperCase() }, { email: 'bo@example.com' }, { name: ' Cy ' }] })).expect(201);
+      expect(ok.body.attendees).toEqual([
+        { contactId, name: null, email: null },
+        { contactId: null, name: null, email: 'bo@example.com' },
+        { contactId: null, name: 'Cy', email: null },
+      ]);
+    });
+
+    it('on PATCH checks only new attendee contacts: one already on the meeting may stay', async () => {
+      // An admin puts a South contact on a North meeting; the North owner cannot see that contact.
+      const created = await post(admin, meeting({ ownerId: north.user.id, teamId: north.user.teamIds[0], attendees: [{ contactId: southContact }] })).expect(201);
+      const id = created.body.id as string;
+      const kept = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ attendees: [{ contactId: southContact }, { name: 'Dee' }] }).expect(200);
+      expect(kept.body.attendees.map((a: { contactId: string | null }) => a.contactId)).toEqual([southContact, null]);
+      const added = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ attendees: [{ contactId: southContact }, { contactId: missing }] }).expect(400);
+      expect(added.body.errors).toEqual([{ field: 'attendees[1].contactId', message: 'is not a contact you can see' }]);
+      // Dropped, the South contact is new again when added back.
+      await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ attendees: [] }).expect(200);
+      expect(fieldsOf((await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ attendees: [{ contactId: southContact }] }).expect(400)).body)).toEqual([
+        'attendees[0].contactId',
+      ]);
+    });
+
+    it('keeps a meeting\'s occurredAt at its startAt: set from it, moved with it, any other value a 400', async () => {
+      const other = await post(north.auth, meeting({ occurredAt: '2026-05-01T00:00:00.000Z' })).expect(400);
+      expect(fieldsOf(other.body)).toEqual(['occurredAt']);
+      const same = await post(north.auth, meeting({ occurredAt: '2026-05-04T09:00:00Z' })).expect(201);
+      expect(same.body.occurredAt).toBe('2026-05-04T09:00:00.000Z');
+      const id = same.body.id as string;
+      const moved = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ startAt: '2026-05-06T14:00:00.000Z' }).expect(200);
+      expect(moved.body).toMatchObject({ startAt: '2026-05-06T14:00:00.000Z', occurredAt: '2026-05-06T14:00:00.000Z' });
+      const got = await t.http().get(`/api/v1/activities/${id}`).set(north.auth).expect(200);
+      expect(got.body.occurredAt).toBe('2026-05-06T14:00:00.000Z');
+      expect(fieldsOf((await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ occurredAt: '2026-05-01T00:00:00.000Z' }).expect(400)).body)).toEqual(['occurredAt']);
+      const both = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ startAt: '2026-05-07T08:00:00.000Z', occurredAt: '2026-05-06T14:00:00.000Z' }).expect(400);
+      expect(fieldsOf(both.body)).toEqual(['occurredAt']);
+      const together = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ startAt: '2026-05-07T08:00:00.000Z', occurredAt: '2026-05-07T08:00:00.000Z' }).expect(200);
+      expect(together.body.occurredAt).toBe('2026-05-07T08:00:00.000Z');
+      // Other types keep a free occurredAt.
+      const note = await post(north.auth, { type: 'note', body: 'x', occurredAt: '2026-05-01T00:00:00.000Z', contactIds: [contactId] }).expect(201);
+      expect(note.body.occurredAt).toBe('2026-05-01T00:00:00.000Z');
+    });
+  });
+
   describe('lists: filters, sorts, cursor pages', () => {
     let otherContact: string;
     const due = (d: number) => `2026-06-${String(d).padStart(2, '0')}T09:00:00.000Z`;

@@ -53,6 +53,7 @@ describe('task reminders and notifications', () => {
       id: string;
       remindAt: string;
       version: number;
+      assigneeId: string | null;
     };
   const notificationsOf = async (auth: Auth, query: Record<string, string> = {}) =>
     (await t.http().get('/api/v1/notifications').query(query).set(auth).expect(200)).body.data as { id: string; recordId: string; title: string; read: boolean }[];
@@ -128,6 +129,27 @@ describe('task reminders and notifications', () => {
     await t.dataSource.query(`DELETE FROM platform.team_members WHERE user_id = $1`, [leaver.user.id]);
     expect(await finished(t.dataSource, `${created.id}:${created.remindAt}:v1`)).toMatchObject({ result: { sent: false, reason: 'assignee-cannot-see-task' } });
     expect((await notificationsOf(leaver.auth)).filter((n) => n.recordId === created.id)).toHaveLength(0);
+  });
+
+  it('reminds the owner of an unassigned task, by notification and email', async () => {
+    const created = await task(north.auth, { subject: 'Nobody assigned', remindAt: inMs(1200), assigneeId: null });
+    expect(created).toMatchObject({ assigneeId: null });
+    const job = (await finished(t.dataSource, `${created.id}:${created.remindAt}:v1`)) as { result: { sent: boolean; notificationId?: string | null } };
+    expect(job.result).toMatchObject({ sent: true, notificationId: expect.any(String) });
+    const mine = (await notificationsOf(north.auth)).filter((n) => n.recordId === created.id);
+    expect(mine).toEqual([expect.objectContaining({ id: job.result.notificationId, title: 'Reminder: Nobody assigned' })]);
+    const mail = await waitFor(async () => (await mails(t.config.dataDir)).find((m) => m.includes('Nobody assigned')), 'the reminder email');
+    expect(mail).toContain(north.user.email);
+  });
+
+  it('tells the owner of an unassigned task nothing once they may no longer open it', async () => {
+    const owner = await teamMember(t, 'North');
+    const created = await task(owner.auth, { subject: 'Owner lost access', remindAt: inMs(1500), assigneeId: null });
+    // The owner is disabled before the reminder is due.
+    await t.dataSource.query(`UPDATE platform.users SET status = 'disabled' WHERE id = $1`, [owner.user.id]);
+    expect(await finished(t.dataSource, `${created.id}:${created.remindAt}:v1`)).toMatchObject({ result: { sent: false, reason: 'owner-cannot-see-task' } });
+    const count: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM platform.notifications WHERE record_id = $1`, [created.id]);
+    expect(count[0].n).toBe(0);
   });
 
   it('lists only the caller\'s own notifications, and marks them read', async () => {

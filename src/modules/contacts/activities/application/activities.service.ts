@@ -10,7 +10,7 @@ import { WriteOptions } from '../../../../platform/records/scoped-repository';
 import { activityInvalid } from '../domain/activity.errors';
 import { ActivityInput } from '../domain/activity.input';
 import { ActivityState, reminderPending, resolveActivity } from '../domain/activity.rules';
-import { ActivityType, SubjectRef, SubjectType } from '../domain/activity.types';
+import { ActivityType, MeetingAttendee, SubjectRef, SubjectType } from '../domain/activity.types';
 import { TaskReminderJob } from '../jobs/activity-jobs';
 import { ActivityEntity } from '../persistence/activity.entity';
 import { ActivityRepository } from '../persistence/activity.repository';
@@ -47,6 +47,7 @@ export class ActivitiesService {
     const subjects = this.subjectsOf(input);
     if (!subjects.length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
     errors.push(...(await this.checkSubjects(actor, input)));
+    errors.push(...(await this.checkAttendees(actor, input.type, values.attendees, [])));
     const assignee = await this.checkAssignee(actor, values.assigneeId, errors);
     if (errors.length) throw activityInvalid(errors);
     const created = await this.activities.create(actor, { type: input.type, ...values, ownerId: input.ownerId, teamId: input.teamId });
@@ -66,6 +67,7 @@ export class ActivitiesService {
       if (!kept.length && !this.subjectsOf(input).length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
     }
     errors.push(...(await this.checkSubjects(actor, input)));
+    errors.push(...(await this.checkAttendees(actor, current.type, values.attendees, current.attendees ?? [])));
     const assigneeChanged = values.assigneeId !== undefined && values.assigneeId !== current.assigneeId;
     const assignee = assigneeChanged ? await this.checkAssignee(actor, values.assigneeId, errors) : null;
     if (errors.length) throw activityInvalid(errors);
@@ -127,6 +129,24 @@ export class ActivitiesService {
         // Not found and out of scope read the same: nothing leaks about records the caller cannot see.
         if (!(await this.subjects.canRead(actor, l.type, ids[i]))) errors.push({ field: `${l.field}[${i}]`, message: `is not a ${l.noun} you can see` });
       }
+    }
+    return errors;
+  }
+
+  /**
+   * A meeting's attendees given as contacts: each one the caller may see, checked and worded as
+   * contactIds are. An attendee already on the meeting may stay when the caller cannot see
+   * them (a patch that keeps the list needs no wider view); only new ones are checked.
+   */
+  private async checkAttendees(actor: Actor, type: ActivityType, attendees: MeetingAttendee[] | undefined, current: MeetingAttendee[]): Promise<FieldError[]> {
+    if (type !== 'meeting' || !attendees) return [];
+    const kept = new Set(current.map((a) => a.contactId?.toLowerCase()).filter(Boolean));
+    const errors: FieldError[] = [];
+    for (let i = 0; i < attendees.length; i++) {
+      const id = attendees[i].contactId;
+      if (!id || kept.has(id)) continue;
+      // Not found and out of scope read the same: nothing leaks about records the caller cannot see.
+      if (!(await this.subjects.canRead(actor, 'contact', id))) errors.push({ field: `attendees[${i}].contactId`, message: 'is not a contact you can see' });
     }
     return errors;
   }

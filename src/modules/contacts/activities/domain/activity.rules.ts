@@ -59,7 +59,10 @@ export function resolveActivity(
   put('outcome', input.outcome);
   put('startAt', date(input.startAt));
   put('endAt', date(input.endAt));
-  put('attendees', input.attendees?.map((a) => ({ name: a.name ?? null, email: a.email?.toLowerCase() ?? null, contactId: a.contactId ?? null })));
+  put(
+    'attendees',
+    input.attendees?.map((a) => ({ name: blank(a.name) ? null : (a.name as string).trim(), email: a.email?.toLowerCase() ?? null, contactId: a.contactId?.toLowerCase() ?? null })),
+  );
   put('emailFrom', input.from === undefined ? undefined : (input.from?.toLowerCase() ?? null));
   put('emailTo', input.to?.map((t) => t.toLowerCase()));
   put('assigneeId', input.assigneeId);
@@ -76,6 +79,12 @@ export function resolveActivity(
     }
     values.occurredAt ??= type === 'meeting' && values.startAt ? values.startAt : ctx.now;
   }
+  if (type === 'meeting') {
+    // A meeting happens at its start: occurredAt follows startAt on create and on every move.
+    const startAt = values.startAt !== undefined ? values.startAt : (current?.startAt ?? null);
+    if (startAt && values.occurredAt && !sameTime(values.occurredAt, startAt)) errors.push({ field: 'occurredAt', message: 'of a meeting is its startAt: leave it out or send the same time' });
+    if (startAt && (values.startAt !== undefined || values.occurredAt !== undefined)) values.occurredAt = startAt;
+  }
 
   const merged = { ...(current ?? {}), ...values } as Partial<ActivityState>;
   const need = (ok: boolean, field: string, message: string) => {
@@ -91,6 +100,7 @@ export function resolveActivity(
     case 'meeting':
       need(Boolean(merged.startAt), 'startAt', 'is required for a meeting');
       if (merged.startAt && merged.endAt) need(merged.endAt >= merged.startAt, 'endAt', 'must not be before startAt');
+      (values.attendees ?? []).forEach((a, i) => need(Boolean(a.contactId || a.name || a.email), `attendees[${i}]`, 'needs a contactId, a name or an email'));
       break;
     case 'email':
       need(Boolean(merged.emailFrom), 'from', 'is required for an email');

@@ -9,7 +9,9 @@ import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { withinScope } from '../../../../platform/records/scope';
 import { ReminderEmailJob, TaskReminderJob } from './activity-jobs';
 
-export type TaskReminderResult = { sent: true; notificationId: string | null } | { sent: false; reason: 'not-due' | 'assignee-cannot-see-task' };
+export type TaskReminderResult =
+  | { sent: true; notificationId: string }
+  | { sent: false; reason: 'not-due' | 'no-recipient' | 'assignee-cannot-see-task' | 'owner-cannot-see-task' };
 
 interface ClaimedTask {
   id: string;
@@ -25,9 +27,10 @@ interface ClaimedTask {
  * Sends a task's reminder exactly once. The claim is one UPDATE that only succeeds while the
  * task is live, open, still set to remind at this job's time and not reminded yet: a moved,
  * completed, cancelled or deleted task, an already sent reminder, and a duplicate job (the
- * sweep, a retry) all find nothing to claim. An assignee who may no longer open the task gets
- * nothing. The notification and the email job commit with
- * the claim, so a crash leaves either nothing done (and the job retries) or all of it.
+ * sweep, a retry) all find nothing to claim. The reminder goes to the assignee, or to the
+ * owner when the task is unassigned; one who may no longer open the task gets nothing. The
+ * notification and the email job commit with the claim, so a crash leaves either nothing done
+ * (and the job retries) or all of it.
  */
 @Injectable()
 @OnJob(TaskReminderJob)
@@ -52,17 +55,19 @@ export class TaskReminderHandler implements JobHandler<PayloadOf<typeof TaskRemi
     );
     const task = rows[0];
     if (!task) return { sent: false, reason: 'not-due' };
-    if (!task.assignee_id) return { sent: true, notificationId: null };
-    // Checked again now, not only when the task was assigned: an assignee who has since been
+    // The assignee is reminded; an unassigned task reminds its owner.
+    const recipientId = task.assignee_id ?? task.owner_id;
+    if (!recipientId) return { sent: false, reason: 'no-recipient' };
+    // Checked again now, not only when the task was assigned: a recipient who has since been
     // disabled, moved to another team or given a narrower role is not told about a task they
     // cannot open (the reminder counts as handled).
-    const assignee = await this.identity.actorOf(task.assignee_id);
-    if (!assignee || !withinScope(scopeOf(assignee, 'activities', 'read'), assignee, task.owner_id, task.team_id)) {
-      return { sent: false, reason: 'assignee-cannot-see-task' };
+    const recipient = await this.identity.actorOf(recipientId);
+    if (!recipient || !withinScope(scopeOf(recipient, 'activities', 'read'), recipient, task.owner_id, task.team_id)) {
+      return { sent: false, reason: task.assignee_id ? 'assignee-cannot-see-task' : 'owner-cannot-see-task' };
     }
     const due = task.due_at ? ` It is due ${new Date(task.due_at).toISOString()}.` : '';
     const notification = await this.notifications.notify({
-      userId: task.assignee_id,
+      userId: recipientId,
       kind: 'contacts.task_reminder',
       title: `Reminder: ${task.subject ?? 'task'}`,
       body: `Your task "${task.subject ?? 'task'}" asked to be reminded now.${due}`,

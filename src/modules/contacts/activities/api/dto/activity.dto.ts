@@ -6,7 +6,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,11 +14,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsTimestamp } from '../../../../../platform/http/is-timestamp';
 import { ACTIVITY_TYPES, CALL_DIRECTIONS, MAX_SUBJECTS, TASK_PRIORITIES, TASK_STATUSES } from '../../domain/activity.types';
 import type { ActivityType, CallDirection, TaskPriority, TaskStatus } from '../../domain/activity.types';
 import { ActivityView } from '../../application/activity.view';
 
-const ISO = { strict: true, strictSeparator: true };
 const MAX_BODY = 100_000;
 
 export class MeetingAttendeeDto {
@@ -31,7 +30,7 @@ export class MeetingAttendeeDto {
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'The attendee as a contact, when they are one' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid', description: 'The attendee as a contact, when they are one (you must be able to see a contact you add). An attendee needs a contactId, a name or an email.' })
   @IsOptional() @IsUUID()
   contactId?: string | null;
 }
@@ -53,8 +52,8 @@ export class CreateActivityDto {
   @IsOptional() @IsString() @MaxLength(MAX_BODY)
   body?: string | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When it happened; defaults to now (a meeting: its start)' })
-  @IsOptional() @IsISO8601(ISO)
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'When it happened; defaults to now. A meeting\'s is its startAt and follows it when startAt moves; a different value is a 400.' })
+  @IsOptional() @IsTimestamp()
   occurredAt?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SUBJECTS, description: 'Contacts it relates to (you must be able to see them)' })
@@ -78,14 +77,14 @@ export class CreateActivityDto {
   outcome?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'meeting: required' })
-  @IsOptional() @IsISO8601(ISO)
+  @IsOptional() @IsTimestamp()
   startAt?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'meeting: not before startAt' })
-  @IsOptional() @IsISO8601(ISO)
+  @IsOptional() @IsTimestamp()
   endAt?: string | null;
 
-  @ApiPropertyOptional({ type: [MeetingAttendeeDto], maxItems: 200, description: 'meeting' })
+  @ApiPropertyOptional({ type: [MeetingAttendeeDto], maxItems: 200, description: 'meeting: each with a contactId, a name or an email' })
   @IsOptional() @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => MeetingAttendeeDto)
   attendees?: MeetingAttendeeDto[];
 
@@ -102,7 +101,7 @@ export class CreateActivityDto {
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'task' })
-  @IsOptional() @IsISO8601(ISO)
+  @IsOptional() @IsTimestamp()
   dueAt?: string | null;
 
   @ApiPropertyOptional({ enum: TASK_STATUSES, description: 'task; defaults to open. done sets completedAt.' })
@@ -117,9 +116,10 @@ export class CreateActivityDto {
     type: String,
     format: 'date-time',
     nullable: true,
-    description: 'task: when to remind the assignee (a notification and an email, once). Moving it reschedules; null, done, cancelled or deleting cancels.',
+    description:
+      'task: when to remind the assignee, or the owner when the task is unassigned (a notification and an email, once, if they may still open the task then). Moving it reschedules; null, done, cancelled or deleting cancels.',
   })
-  @IsOptional() @IsISO8601(ISO)
+  @IsOptional() @IsTimestamp()
   remindAt?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Defaults to you; another owner needs the scope to assign it' })
