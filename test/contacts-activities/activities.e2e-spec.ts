@@ -186,6 +186,15 @@ describe('activities: CRUD, validation, lists and scope', () => {
       ]);
     });
 
+    it('on PATCH checks only new linked contacts too: one the activity has already may stay', async () => {
+      const created = await post(admin, { type: 'note', body: 'Shared', contactIds: [contactId, southContact], ownerId: north.user.id, teamId: north.user.teamIds[0] }).expect(201);
+      const id = created.body.id as string;
+      const shown = (await t.http().get(`/api/v1/activities/${id}`).set(north.auth).expect(200)).body;
+      await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ contactIds: shown.contactIds, body: 'Shared, edited' }).expect(200);
+      const added = await t.http().patch(`/api/v1/activities/${id}`).set(north.auth).send({ contactIds: [...shown.contactIds, missing] }).expect(400);
+      expect(added.body.errors).toEqual([{ field: 'contactIds[2]', message: 'is not a contact you can see' }]);
+    });
+
     it('keeps a meeting\'s occurredAt at its startAt: set from it, moved with it, any other value a 400', async () => {
       const other = await post(north.auth, meeting({ occurredAt: '2026-05-01T00:00:00.000Z' })).expect(400);
       expect(fieldsOf(other.body)).toEqual(['occurredAt']);

@@ -46,7 +46,7 @@ export class ActivitiesService {
     const { values, errors } = resolveActivity(input.type, null, input, { now: new Date(), actorUserId: actor.userId });
     const subjects = this.subjectsOf(input);
     if (!subjects.length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
-    errors.push(...(await this.checkSubjects(actor, input)));
+    errors.push(...(await this.checkSubjects(actor, input, [])));
     errors.push(...(await this.checkAttendees(actor, input.type, values.attendees, [])));
     const assignee = await this.checkAssignee(actor, values.assigneeId, errors);
     if (errors.length) throw activityInvalid(errors);
@@ -66,12 +66,12 @@ export class ActivitiesService {
       const kept = (await this.subjectsFor(id)).filter((s) => !replaced.includes(s.type) && (s.type === 'contact' || s.type === 'company'));
       if (!kept.length && !this.subjectsOf(input).length) errors.push({ field: 'contactIds', message: 'an activity relates to at least one contact or company (contactIds, companyIds)' });
     }
-    errors.push(...(await this.checkSubjects(actor, input)));
+    const before = await this.subjectsFor(id);
+    errors.push(...(await this.checkSubjects(actor, input, before)));
     errors.push(...(await this.checkAttendees(actor, current.type, values.attendees, current.attendees ?? [])));
     const assigneeChanged = values.assigneeId !== undefined && values.assigneeId !== current.assigneeId;
     const assignee = assigneeChanged ? await this.checkAssignee(actor, values.assigneeId, errors) : null;
     if (errors.length) throw activityInvalid(errors);
-    const before = await this.subjectsFor(id);
     let saved = await this.activities.update(actor, id, { ...values, ownerId: input.ownerId, teamId: input.teamId }, opts);
     if (assignee) this.assertAssigneeReaches(assignee, saved);
     else if (saved.assigneeId && (saved.ownerId !== current.ownerId || saved.teamId !== current.teamId)) {
@@ -121,11 +121,18 @@ export class ActivitiesService {
     return LINK_INPUTS.flatMap((l) => [...new Set(input[l.field] ?? [])].map((id) => ({ type: l.type, id: id.toLowerCase() })));
   }
 
-  private async checkSubjects(actor: Actor, input: ActivityInput): Promise<FieldError[]> {
+  /**
+   * Each contact, company… the activity is linked to must be one the caller may see; a link the
+   * activity has already may stay when the caller cannot see its record (sending the links back
+   * as GET showed them always works), as attendees and contacts' company links do.
+   */
+  private async checkSubjects(actor: Actor, input: ActivityInput, current: readonly SubjectRef[]): Promise<FieldError[]> {
     const errors: FieldError[] = [];
+    const kept = new Set(current.map((s) => `${s.type}:${s.id}`));
     for (const l of LINK_INPUTS) {
       const ids = input[l.field] ?? [];
       for (let i = 0; i < ids.length; i++) {
+        if (kept.has(`${l.type}:${ids[i].toLowerCase()}`)) continue;
         // Not found and out of scope read the same: nothing leaks about records the caller cannot see.
         if (!(await this.subjects.canRead(actor, l.type, ids[i]))) errors.push({ field: `${l.field}[${i}]`, message: `is not a ${l.noun} you can see` });
       }
