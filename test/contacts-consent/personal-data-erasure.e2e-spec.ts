@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin } from '../support/auth';
-import { importSettled } from '../contacts-imports/support';
+import { importSettled, uploadImport } from '../contacts-imports/support';
 import { Auth, createContact, teamMember, TeamMember } from '../contacts-activities/support';
 
 /**
@@ -206,17 +206,7 @@ describe('personal data: merged duplicates, shared activities, scope', () => {
       await entry('deals', south.user.teamIds[0], 'Southern deal won');
       await entry('deals', north.user.teamIds[0], 'Northern deal won');
       const csv = 'email,title\nnorma@qa-example.com,Buyer\n';
-      const accepted = await t
-        .http()
-        .post('/api/v1/imports')
-        .set(admin)
-        .field('entity', 'contact')
-        .field('mode', 'upsert')
-        .field('matchBy', 'email')
-        .field('mapping', JSON.stringify({ email: 'email', title: 'jobTitle' }))
-        .field('dryRun', 'false')
-        .attach('file', Buffer.from(csv), { filename: 'titles.csv', contentType: 'text/csv' })
-        .expect(202);
+      const accepted = await uploadImport(t, admin, csv, { entity: 'contact', mode: 'upsert', matchBy: 'email', mapping: { email: 'email', title: 'jobTitle' }, dryRun: 'false' }, 'titles.csv').expect(202);
       importId = accepted.body.id;
       expect(await importSettled(t, admin, importId, ['completed', 'failed'])).toMatchObject({ status: 'completed', updated: 1 });
     });

@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from '../support/app';
-import { importSettled } from '../contacts-imports/support';
+import { importSettled, uploadImport } from '../contacts-imports/support';
 import { asAdmin } from '../support/auth';
 
 type Auth = { Authorization: string };
@@ -23,17 +23,7 @@ describe('personal data kept by imports', () => {
     const contact = await t.http().post('/api/v1/contacts').set(admin).send({ firstName: 'Greta', lastName: 'Lindqvist', emails: [{ email: 'greta@example.com' }], jobTitle: 'CFO', address: { city: 'Malmö' } }).expect(201);
     const id = contact.body.id as string;
     const csv = 'email,title\ngreta@example.com,Chief Executive\n';
-    const accepted = await t
-      .http()
-      .post('/api/v1/imports')
-      .set(admin)
-      .field('entity', 'contact')
-      .field('mode', 'upsert')
-      .field('matchBy', 'email')
-      .field('mapping', JSON.stringify({ email: 'email', title: 'jobTitle' }))
-      .field('dryRun', 'false')
-      .attach('file', Buffer.from(csv), { filename: 'titles.csv', contentType: 'text/csv' })
-      .expect(202);
+    const accepted = await uploadImport(t, admin, csv, { entity: 'contact', mode: 'upsert', matchBy: 'email', mapping: { email: 'email', title: 'jobTitle' }, dryRun: 'false' }, 'titles.csv').expect(202);
     expect(await settled(accepted.body.id, ['completed', 'failed'])).toMatchObject({ status: 'completed', updated: 1 });
 
     const before = (await t.http().get(`/api/v1/contacts/${id}/personal-data`).set(admin).expect(200)).body;

@@ -1,7 +1,7 @@
 import { ImportRunSettings } from '../../src/modules/contacts/imports/application/import-runner';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, createRole, loginAs, seedUser, TEAM_SCOPE } from '../support/auth';
-import { importSettled } from './support';
+import { importSettled, uploadImport } from './support';
 
 type Auth = { Authorization: string };
 type Fields = Record<string, unknown>;
@@ -20,9 +20,7 @@ describe('POST /api/v1/imports: a dry run reports what the real run does (e2e)',
   const afterBatchCalls: string[] = [];
 
   const upload = (auth: Auth, csv: string, fields: Fields) => {
-    const req = t.http().post('/api/v1/imports').set(auth);
-    for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
-    return req.attach('file', Buffer.from(csv, 'utf8'), { filename: 'parity.csv', contentType: 'text/csv' });
+    return uploadImport(t, auth, csv, fields, 'parity.csv');
   };
   const create = async (auth: Auth, body: Record<string, unknown>) => (await t.http().post('/api/v1/contacts').query({ skipDuplicateCheck: true }).set(auth).send(body).expect(201)).body;
   const n = async (sql: string) => Number((await t.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`))[0].n);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
+import { uploadImport } from './support';
 
 type Auth = { Authorization: string };
 
@@ -13,9 +14,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
   let south: Auth;
 
   const upload = (auth: Auth, csv: string | Buffer, fields: Record<string, unknown>) => {
-    const req = t.http().post('/api/v1/imports').set(auth);
-    for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
-    return req.attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename: 'people.csv', contentType: 'text/csv' });
+    return uploadImport(t, auth, csv, fields);
   };
   const contactCount = async (auth: Auth) => (await t.http().get('/api/v1/contacts/count').set(auth).expect(200)).body.count as number;
 

@@ -1,6 +1,6 @@
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, createRole, loginAs, seedUser, SeededUser, TEAM_SCOPE } from '../support/auth';
-import { importSettled } from './support';
+import { importSettled, uploadImport } from './support';
 
 type Auth = { Authorization: string };
 type Fields = Record<string, unknown>;
@@ -14,9 +14,7 @@ describe('POST /api/v1/imports: matching and checks shared with the API (e2e)', 
   let reader: Auth;
 
   const run = async (auth: Auth, csv: string, fields: Fields) => {
-    const req = t.http().post('/api/v1/imports').set(auth);
-    for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
-    const res = await req.attach('file', Buffer.from(csv, 'utf8'), { filename: 'people.csv', contentType: 'text/csv' }).expect(202);
+    const res = await uploadImport(t, auth, csv, fields).expect(202);
     return importSettled(t, auth, res.body.id);
   };
   const create = async (auth: Auth, body: Record<string, unknown>) => (await t.http().post('/api/v1/contacts').query({ skipDuplicateCheck: true }).set(auth).send(body).expect(201)).body;

@@ -1,6 +1,6 @@
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin } from '../support/auth';
-import { importSettled } from './support';
+import { importSettled, uploadImport } from './support';
 
 type Auth = { Authorization: string };
 type Fields = Record<string, unknown>;
@@ -10,9 +10,7 @@ describe('POST /api/v1/imports/{id}/revert (e2e)', () => {
   let admin: Auth;
 
   const upload = (csv: string, fields: Fields) => {
-    const req = t.http().post('/api/v1/imports').set(admin);
-    for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
-    return req.attach('file', Buffer.from(csv, 'utf8'), { filename: 'people.csv', contentType: 'text/csv' });
+    return uploadImport(t, admin, csv, fields);
   };
   const run = async (csv: string, fields: Fields) => importSettled(t, admin, (await upload(csv, fields).expect(202)).body.id);
   const revert = async (id: string) => {

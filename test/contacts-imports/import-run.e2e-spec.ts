@@ -1,7 +1,7 @@
 import { ImportRunSettings } from '../../src/modules/contacts/imports/application/import-runner';
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, SeededUser, createRole, TEAM_SCOPE } from '../support/auth';
-import { IMPORT_DONE, importSettled } from './support';
+import { IMPORT_DONE, importSettled, uploadImport } from './support';
 
 type Auth = { Authorization: string };
 type Fields = Record<string, unknown>;
@@ -14,14 +14,29 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
   let south: Auth;
   let settings: ImportRunSettings;
 
-  const upload = (auth: Auth, csv: string, fields: Fields, filename = 'people.csv') => {
-    const req = t.http().post('/api/v1/imports').set(auth);
-    for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
-    return req.attach('file', Buffer.from(csv, 'utf8'), { filename, contentType: 'text/csv' });
-  };
+  const upload = (auth: Auth, csv: string, fields: Fields, filename = 'people.csv') => uploadImport(t, auth, csv, fields, filename);
 
   /** Polls the import until it stops moving (the worker runs in this process). */
   const settled = (auth: Auth, id: string, until: string[] = IMPORT_DONE) => importSettled(t, auth, id, until);
+  /** Batches of one row, the run held after its first: `reached` once it is there, `release()` lets it finish. */
+  const holdAtFirstBatch = () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let reach!: () => void;
+    const reached = new Promise<void>((r) => (reach = r));
+    settings.batchRows = 1;
+    settings.afterBatch = async () => {
+      reach();
+      await held;
+    };
+    return {
+      reached,
+      release: () => {
+        settings.afterBatch = async () => undefined;
+        release();
+      },
+    };
+  };
 
   const run = async (auth: Auth, csv: string, fields: Fields) => {
     const res = await upload(auth, csv, fields).expect(202);
@@ -202,21 +217,12 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
   });
 
   it('refuses to revert an import that is still running', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let reached!: () => void;
-    const atBatch = new Promise<void>((r) => (reached = r));
-    settings.batchRows = 1;
-    settings.afterBatch = async () => {
-      reached();
-      await held;
-    };
+    const hold = holdAtFirstBatch();
     const res = await upload(north, 'First\nHeld\nOn\n', { entity: 'contact', mapping: { First: 'firstName' } }).expect(202);
-    await atBatch;
+    await hold.reached;
     expect((await t.http().get(`/api/v1/imports/${res.body.id}`).set(north).expect(200)).body).toMatchObject({ status: 'running', rowsCommitted: 1 });
     await t.http().post(`/api/v1/imports/${res.body.id}/revert`).set(north).expect(409);
-    settings.afterBatch = async () => undefined;
-    release();
+    hold.release();
     expect(await settled(north, res.body.id)).toMatchObject({ status: 'completed', created: 2 });
   });
 
@@ -302,22 +308,13 @@ describe('POST /api/v1/imports, real runs (e2e)', () => {
     });
 
     it('shows a total while the job runs: the lines less the header, then the rows read', async () => {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      let reached!: () => void;
-      const atBatch = new Promise<void>((r) => (reached = r));
-      settings.batchRows = 1;
-      settings.afterBatch = async () => {
-        reached();
-        await held;
-      };
+      const hold = holdAtFirstBatch();
       // Four lines after the header, three rows: the quoted line break makes the estimate one too many.
       const res = await upload(north, 'Email,First\ntotal.a@example.com,A\ntotal.b@example.com,"B\nB"\ntotal.c@example.com,C\n', { entity: 'contact', mapping: m }).expect(202);
-      await atBatch;
+      await hold.reached;
       const running = (await t.http().get(`/api/v1/jobs/${res.body.jobId}`).set(north).expect(200)).body;
       expect(running).toMatchObject({ status: 'running', progress: { done: 1, total: 4 } });
-      settings.afterBatch = async () => undefined;
-      release();
+      hold.release();
       const done = await settled(north, res.body.id);
       expect(done).toMatchObject({ status: 'completed', created: 3 });
       await new Promise((r) => setTimeout(r, 200));

@@ -28,3 +28,13 @@ export async function startWorker(t: TestApp): Promise<NestFastifyApplication> {
   await app.init();
   return app;
 }
+
+/** The form fields of `POST /imports` (objects such as the mapping are sent as JSON). */
+export type ImportFields = Record<string, unknown>;
+
+/** `POST /api/v1/imports` with `csv` as the file part; the request, to `.expect()` on. */
+export function uploadImport(t: TestApp, auth: Auth, csv: string | Buffer, fields: ImportFields, filename = 'people.csv') {
+  const req = t.http().post('/api/v1/imports').set(auth);
+  for (const [k, v] of Object.entries(fields)) req.field(k, typeof v === 'string' ? v : JSON.stringify(v));
+  return req.attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename, contentType: 'text/csv' });
+}
