@@ -64,6 +64,17 @@ describe('personal data: merged duplicates, shared activities, scope', () => {
       expect(folded[d4]).toMatchObject({ firstName: 'G.' });
     });
 
+    it('refuses to erase a merged duplicate alone (409 naming the merge and the live primary, up the chain); nothing is erased', async () => {
+      for (const id of [d3, d4]) {
+        const res = await t.http().post(`/api/v1/contacts/${id}/erase`).set(north.auth).expect(409);
+        expect(res.body).toMatchObject({ type: 'urn:crm:problem:already-merged', primaryId: p3, mergeId: id === d3 ? mergeId : earlierMergeId });
+        expect(res.body.detail).toContain(p3);
+      }
+      await t.http().post(`/api/v1/contacts/${d3}/erase`).set(south.auth).expect(404);
+      const [row] = await t.dataSource.query(`SELECT job_title FROM contacts.contacts WHERE id = $1`, [d3]);
+      expect(row.job_title).toBe('Data Officer');
+    });
+
     it('erases the duplicates merged into the person: rows, search, access answer, audit and merge snapshots', async () => {
       const res = await t.http().post(`/api/v1/contacts/${p3}/erase`).set(north.auth).expect(200);
       expect(res.body.mergedContactIds.sort()).toEqual([d3, d4].sort());

@@ -33,6 +33,11 @@ export interface PersonalDataHolder {
    * contact erases them too.
    */
   absorbed?(contactId: string): Promise<string[]>;
+  /**
+   * The contact this one was folded into, when it was (the primary of the merge that still
+   * stands, followed up a chain of merges to the live one): the person's data is there now.
+   */
+  absorbedBy?(contactId: string): Promise<{ mergeId: string; primaryId: string } | null>;
 }
 
 export const HoldsPersonalData = DiscoveryService.createDecorator<void>();

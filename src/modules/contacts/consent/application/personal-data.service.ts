@@ -5,7 +5,7 @@ import { Actor, SYSTEM_ACTOR } from '../../../../platform/access/actor';
 import { AuditLogEntity } from '../../../../platform/audit/audit-log.entity';
 import { AuditQueryService } from '../../../../platform/audit/audit-query.service';
 import { AuditEntry, AuditService } from '../../../../platform/audit/audit.service';
-import { DomainError } from '../../../../platform/errors/domain-error';
+import { conflict, DomainError } from '../../../../platform/errors/domain-error';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { ActivitiesFacade, ContactActivityData, ERASED } from '../../activities/activities.facade';
 import { ContactPersonalRecord, ContactsFacade } from '../../contacts.facade';
@@ -99,6 +99,7 @@ export class PersonalDataService {
   @Transactional()
   async erase(actor: Actor, contactId: string): Promise<ErasureReport> {
     const records = [{ id: contactId, ...(await this.contacts.eraseRecord(actor, contactId)) }];
+    await this.refuseAbsorbed(actor, contactId);
     const mergedContactIds: string[] = [];
     for (const id of await this.absorbed(contactId)) {
       const erased = await this.contacts.eraseRecord(SYSTEM_ACTOR, id).catch((err: unknown) => {
@@ -154,6 +155,25 @@ export class PersonalDataService {
   }
 
   /** The contacts the holders folded into this one (merge duplicates), each once. */
+  /**
+   * A contact merged into another by a merge that still stands is that person now: what it held
+   * was folded into the primary, and erasing the duplicate alone would leave it there. 409,
+   * naming the merge and (when the caller may see it) the contact to erase, which erases this
+   * one with it; or the merge is undone first, when it joined two people.
+   */
+  private async refuseAbsorbed(actor: Actor, contactId: string): Promise<void> {
+    for (const h of this.holders.all()) {
+      const by = await h.absorbedBy?.(contactId);
+      if (!by) continue;
+      const visible = await this.contacts.canReadContact(actor, by.primaryId);
+      throw conflict(
+        'ALREADY_MERGED',
+        `This contact was merged into ${visible ? `contact ${by.primaryId}` : 'another contact'}, which holds the person's data now: erase that contact (this one is erased with it), or undo the merge first.`,
+        { mergeId: by.mergeId, ...(visible ? { primaryId: by.primaryId } : {}) },
+      );
+    }
+  }
+
   private async absorbed(contactId: string): Promise<string[]> {
     const ids = new Set<string>();
     for (const h of this.holders.all()) for (const id of (await h.absorbed?.(contactId)) ?? []) if (id !== contactId) ids.add(id);

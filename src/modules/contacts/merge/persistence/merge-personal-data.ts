@@ -71,4 +71,17 @@ export class ContactMergePersonalData implements PersonalDataHolder {
     );
     return rows.map((r) => r.id);
   }
+
+  async absorbedBy(contactId: string): Promise<{ mergeId: string; primaryId: string } | null> {
+    const rows: { merge_id: string; primary_id: string }[] = await this.txHost.tx.query(
+      `WITH RECURSIVE up(merge_id, primary_id, depth) AS (
+         SELECT id, primary_id, 1 FROM contacts.contact_merges WHERE $1::uuid = ANY(duplicate_ids) AND undone_at IS NULL
+         UNION
+         SELECT u.merge_id, m.primary_id, u.depth + 1 FROM up u JOIN contacts.contact_merges m ON u.primary_id = ANY(m.duplicate_ids) AND m.undone_at IS NULL WHERE u.depth < 100
+       )
+       SELECT merge_id, primary_id FROM up ORDER BY depth DESC LIMIT 1`,
+      [contactId],
+    );
+    return rows[0] ? { mergeId: rows[0].merge_id, primaryId: rows[0].primary_id } : null;
+  }
 }
