@@ -9,13 +9,15 @@
 //   - `q` with a typo, one client: p50/p95/p99 over sequential requests;
 //   - CSV export of every contact: rows/s;
 //   - CSV import of 1,000,000 rows through POST /api/v1/imports (dryRun=false): rows/s end to end
-//     and the worker's peak RSS; skipped, saying why, while the API answers dry runs only.
+//     and the worker's peak RSS; skipped, saying why, while the API answers dry runs only;
+//   - the insert ceiling (bench/contacts/insert-ceiling.js): how fast bare INSERTs of contacts
+//     into the table with its indexes run on this machine, whatever the importer does.
 // Needs `npm run build` (or BENCH_DIST, a directory holding a build), Postgres (BENCH_DATABASE_URL,
 // an admin connection) and Redis (BENCH_REDIS_URL). The database crm_bench_contacts is kept between
 // runs and reused when its data set matches (--regenerate, or BENCH_REGENERATE=1, builds it again).
 // BENCH_ROUNDS (3), BENCH_DURATION (10 s, at most 60), BENCH_CONNECTIONS (10), BENCH_CONTACTS
 // (1,000,000), BENCH_COMPANIES (100,000), BENCH_SEARCHES (300), BENCH_EXPORT_ROUNDS (3), BENCH_IMPORT_ROWS (1,000,000),
-// BENCH_SKIP (comma-separated: list, search, export, import), BENCH_DEEP_PAGE (10,000).
+// BENCH_SKIP (comma-separated: list, search, export, import, ceiling), BENCH_DEEP_PAGE (10,000).
 // Writes bench/out/contacts.json and prints a Markdown table.
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
@@ -23,6 +25,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { prepare, setPasswords, crmRunner, dbUrl, withClient } = require('./dataset');
 const { IMPORT_MAPPING, writeImportCsv, peakRssMb } = require('./import-csv');
+const { insertCeiling } = require('./insert-ceiling');
 const { sleep, log, load1, start, stop, waitFor, loadRound, median } = require('../harness');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -318,6 +321,10 @@ async function main() {
     await Promise.all([stop(api), stop(ref)]);
   }
   if (!SKIP.has('import')) await importMeasure(env, results);
+  if (!SKIP.has('ceiling')) {
+    log('insert ceiling: bare INSERTs of stored contacts into a copy of the data set (bench/contacts/insert-ceiling.js)');
+    results.insertCeiling = await insertCeiling({ adminUrl: ADMIN_URL, template: DB_NAME });
+  }
 
   results.loadAtEnd = loads();
   results.finishedAt = new Date().toISOString();
@@ -351,6 +358,12 @@ function table(r) {
     lines.push(`| import, worker peak RSS | ${r.import.workerPeakRssMb} MB | | < ${TARGETS.importRssMb} MB | ${ok(r.import.workerPeakRssMb < TARGETS.importRssMb)} |`);
   } else if (r.importSkipped) {
     lines.push(`| import, ${IMPORT_ROWS} rows CSV | skipped: POST /api/v1/imports with dryRun=false answered ${r.importSkipped.status} (real imports not available) | | ≥ ${TARGETS.importRowsPerS} rows/s, RSS < ${TARGETS.importRssMb} MB | not measured |`);
+  }
+  if (r.insertCeiling) {
+    const c = r.insertCeiling;
+    lines.push(`| insert ceiling: bare INSERT of contacts, every index, one backend | ${c.oneBackend} rows/s | | (no target: what Postgres alone takes) | |`);
+    lines.push(`| insert ceiling: the same, two backends at once | ${c.twoBackends} rows/s | | | |`);
+    for (const v of c.byIndexes.slice(1)) lines.push(`| insert ceiling, one backend, ${v.indexes} | ${v.rowsPerS} rows/s (${v.usPerRow} µs per row) | | | |`);
   }
   return lines;
 }
