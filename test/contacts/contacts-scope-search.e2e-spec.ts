@@ -119,6 +119,43 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       expect(await q('nordlicht')).toEqual(['Zoë']);
       expect(await q('zzzqqq')).toEqual([]);
     });
+    it('finds a name with one letter swapped, dropped, doubled or replaced, within the caller\'s scope; erasure forgets the name', async () => {
+      const people = [
+        { firstName: 'John', lastName: 'Smith' },
+        { firstName: 'Marie', lastName: 'Dubois' },
+        { firstName: 'Søren', lastName: 'Köhler' },
+      ];
+      const created: string[] = [];
+      for (const body of people) created.push((await t.http().post('/api/v1/contacts').set(north).send(body).expect(201)).body.id);
+      // Too few trigrams in common with the name for the similarity search alone.
+      for (const [typed, found] of [
+        ['Jonh Smtih', 'John'],
+        ['jhon', 'John'],
+        ['Dubios', 'Marie'],
+        ['Duboiss', 'Marie'],
+        ['Koheer', 'Søren'],
+        ['Marie Dubos', 'Marie'],
+      ]) {
+        expect([typed, await q(typed, north)]).toEqual([typed, [found]]);
+      }
+      // Another team's names are words too, but their contacts stay out of sight.
+      expect(await q('Jonh Smtih', south)).toEqual([]);
+      // A word too short to correct, and a word that is itself a name, match as before.
+      expect(await q('Jhn', north)).toEqual([]);
+      // A renamed contact is found under its new name's typos.
+      await t.http().patch(`/api/v1/contacts/${created[0]}`).set(north).send({ lastName: 'Oyelaran' }).expect(200);
+      expect(await q('Oyelaarn', north)).toEqual(['John']);
+      const words = async () => (await t.dataSource.query(`SELECT DISTINCT word FROM contacts.name_words ORDER BY word`)).map((r: { word: string }) => r.word);
+      expect(await words()).toEqual(expect.arrayContaining(['kohler', 'soren', 'oyelaran']));
+      // Erasing the person removes the words of their name that no other contact's name holds.
+      await t.http().post(`/api/v1/contacts/${created[2]}/erase`).set(admin).expect(200);
+      expect(await words()).not.toEqual(expect.arrayContaining(['kohler']));
+      expect(await words()).not.toEqual(expect.arrayContaining(['soren']));
+      expect(await q('Koheer', north)).toEqual([]);
+      await t.http().post(`/api/v1/contacts/${created[0]}/erase`).set(admin).expect(200);
+      await t.http().delete(`/api/v1/contacts/${created[1]}`).set(north).expect(204);
+    });
+
     it('lists the closest names first for a name, newest first for anything else, and pages either way', async () => {
       // Created oldest to newest: the newest-first order would put the person typed last.
       const people = [

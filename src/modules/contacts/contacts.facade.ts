@@ -144,6 +144,11 @@ export class ContactsFacade {
     return { firstName: current.firstName, lastName: current.lastName, emails: current.emails.map((e) => e.email), phones: current.phones.map((p) => p.number) };
   }
 
+  /** After an erasure: the erased names' words leave the name words `q` reads for typos, unless another contact's name holds them. */
+  async forgetNames(names: readonly { firstName: string | null; lastName: string | null }[]): Promise<void> {
+    await this.contacts.forgetNameWords(names);
+  }
+
   /** Whether the actor may read the contact (deleted ones included). */
   canReadContact(actor: Actor, id: string): Promise<boolean> {
     return this.contacts.canRead(actor, id);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../../../platform/access/actor';
+import { escapeLike } from '../../../platform/query/sql';
 import { RecordDeps } from '../../../platform/records/record-deps';
 import { ScopedRepository } from '../../../platform/records/scoped-repository';
 import { DuplicateCandidate, DuplicateReason } from '../domain/contact.types';
@@ -59,6 +60,25 @@ export class ContactRepository extends ScopedRepository<ContactEntity> {
       .set(values as never)
       .where('"id" = :id AND "version" = :version', { id: current.id, version: current.version })
       .execute();
+  }
+
+  /**
+   * Removes from the name words (contacts.name_words, read by `q` for typos) those of `names`
+   * that no contact's name holds any more: after an erasure, nothing keeps the person's name.
+   */
+  async forgetNameWords(names: readonly { firstName: string | null; lastName: string | null }[]): Promise<void> {
+    const words: { w: string }[] = await this.manager.query(
+      `SELECT DISTINCT w FROM unnest($1::text[], $2::text[]) n(f, l) CROSS JOIN LATERAL contacts.name_words_of(n.f, n.l) w`,
+      [names.map((n) => n.firstName), names.map((n) => n.lastName)],
+    );
+    // One word at a time: the LIKE pattern is then a constant the name's trigram index reads.
+    for (const { w } of words) {
+      await this.manager.query(
+        `DELETE FROM contacts.name_words WHERE word = $1
+            AND NOT EXISTS (SELECT 1 FROM contacts.contacts c WHERE ${FULL_NAME('c')} LIKE $2 ESCAPE '\\' AND $1 IN (SELECT contacts.name_words_of(c.first_name, c.last_name)))`,
+        [w, `%${escapeLike(w)}%`],
+      );
+    }
   }
 
   /**

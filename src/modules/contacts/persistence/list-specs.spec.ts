@@ -11,13 +11,12 @@ function search(spec: typeof CONTACT_LIST, q: string): { sql: string; values: un
 }
 
 describe('q on contacts and companies', () => {
-  it('matches a substring of the search text, or every word of q closely in the name', () => {
+  it('matches a substring of the search text, or every word of q closely in the name or one edit from a name word', () => {
     const { sql, values } = search(CONTACT_LIST, ' Jérôme   Lefebre ');
     expect(values).toEqual(['% Jérôme   Lefebre %', 'Jérôme', 'Lefebre']);
     const name = `contacts.search_norm(coalesce("r"."first_name", '') || ' ' || coalesce("r"."last_name", ''))`;
-    expect(sql).toBe(
-      `(contacts.search_norm("r"."search_text") LIKE contacts.search_norm(:p0) ESCAPE '\\' OR (${name} %> contacts.search_norm(:p1) AND ${name} %> contacts.search_norm(:p2)))`,
-    );
+    const word = (p: string) => `(${name} %> contacts.search_norm(${p}) OR ${name} ~ (SELECT contacts.name_typo_pattern(contacts.search_norm(${p}))))`;
+    expect(sql).toBe(`(contacts.search_norm("r"."search_text") LIKE contacts.search_norm(:p0) ESCAPE '\\' OR (${word(':p1')} AND ${word(':p2')}))`);
   });
 
   it('escapes LIKE wildcards and binds every value', () => {

@@ -38,9 +38,16 @@ export function phoneDigits(q: string): string | null {
   return digits.length >= MIN_PHONE_DIGITS ? digits : null;
 }
 
-const trigramSearch = (what: string, typos: (alias: string) => string, phones = false): TextSearch => ({
+/**
+ * A condition on row `alias` for one query word (its bound placeholder): the typos trigrams miss.
+ * See contactNameEdits.
+ */
+type WordTypos = (alias: string, word: string) => string;
+
+const trigramSearch = (what: string, typos: (alias: string) => string, phones = false, editTypos?: WordTypos): TextSearch => ({
   description:
     `Free-text search in ${what}: accent- and case-insensitive, matches parts of words and tolerates typos. ` +
+    (editTypos ? 'A name with a letter dropped, added or replaced, or two letters swapped, still finds the person (words of four letters or more). ' : '') +
     (phones ? 'A phone number matches however it is written (spaces, dashes, brackets, `+` or `00`, a national leading 0). ' : '') +
     'Without `sort`, a name (letters only, a word of four or more) lists the closest names first (trigram similarity), the newest first among equals; other searches list the newest first',
   // Similarity of the whole name to `q`: the name typed (typos and all) outranks names that only
@@ -52,7 +59,12 @@ const trigramSearch = (what: string, typos: (alias: string) => string, phones = 
     const like = `${searchText(alias)} LIKE contacts.search_norm(${bind(`%${escapeLike(q)}%`)}) ESCAPE '\\'`;
     const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_TYPO_WORDS);
     if (!words.length) return `(${like})`;
-    return `(${like} OR (${words.map((w) => `${typos(alias)} %> contacts.search_norm(${bind(w)})`).join(' AND ')}))`;
+    const word = (w: string) => {
+      const b = bind(w);
+      const close = `${typos(alias)} %> contacts.search_norm(${b})`;
+      return editTypos ? `(${close} OR ${editTypos(alias, b)})` : close;
+    };
+    return `(${like} OR (${words.map(word).join(' AND ')}))`;
   },
 });
 
@@ -62,6 +74,15 @@ const trigramSearch = (what: string, typos: (alias: string) => string, phones = 
  * of trigrams every e-mail and company shares and rechecks long texts, too slow at a million rows.
  */
 const contactNameText = (alias: string) => `contacts.search_norm(coalesce("${alias}"."first_name", '') || ' ' || coalesce("${alias}"."last_name", ''))`;
+
+/**
+ * A word of four letters or more that is no name word also matches the names holding a name word
+ * one edit away from it (a letter dropped, doubled, replaced, or two swapped: "Jonh", "Smtih",
+ * "Dubios", which share too few trigrams with the name for `%>`). The name words come from
+ * contacts.name_words (migration 1764300076000); the pattern is computed once per statement (a
+ * scalar subquery) and read through the name's trigram index.
+ */
+const contactNameEdits: WordTypos = (alias, word) => `${contactNameText(alias)} ~ (SELECT contacts.name_typo_pattern(contacts.search_norm(${word})))`;
 
 const address: Record<string, FieldSpecInput> = {
   street: { type: 'string', sortable: true },
@@ -104,7 +125,7 @@ const COMPANY_FIELDS: Record<string, FieldSpecInput> = {
   tags: { type: 'tags' },
 };
 
-const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names', contactNameText, true);
+const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names', contactNameText, true, contactNameEdits);
 const COMPANY_SEARCH = trigramSearch('names and domains', searchText);
 
 /** Built-in fields only: what the repositories start from and what OpenAPI documents. */

@@ -116,6 +116,7 @@ export class PersonalDataService {
       phones: [...new Set(records.flatMap((r) => r.phones))],
     };
     const redact = redactor(person, ERASED);
+    await this.contacts.forgetNames(person.names);
 
     let activities = 0;
     let timelineEntries = 0;
