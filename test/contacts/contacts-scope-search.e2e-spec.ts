@@ -1,5 +1,6 @@
 import { createTestApp, TestApp } from '../support/app';
 import { asAdmin, loginAs, seedUser, createRole, TEAM_SCOPE } from '../support/auth';
+import { NameWordsHousekeeping } from '../../src/modules/contacts/persistence/name-words.housekeeping';
 
 type Auth = { Authorization: string };
 const ids = (res: { body: { data: { id: string }[] } }) => res.body.data.map((x) => x.id).sort();
@@ -154,6 +155,21 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       expect(await q('Koheer', north)).toEqual([]);
       await t.http().post(`/api/v1/contacts/${created[0]}/erase`).set(admin).expect(200);
       await t.http().delete(`/api/v1/contacts/${created[1]}`).set(north).expect(204);
+
+      // The nightly pass removes words no name holds any more (a rename's old name, rows gone
+      // without an erasure) and keeps one row per word in use.
+      await t.dataSource.query(`DELETE FROM contacts.contacts WHERE id = $1`, [created[1]]);
+      await t.dataSource.query(`INSERT INTO contacts.name_words (word) VALUES ('jurgen'), ('jurgen')`);
+      const housekeeping = t.app.get(NameWordsHousekeeping);
+      expect(await housekeeping.run()).toBeGreaterThanOrEqual(4);
+      const left = await words();
+      expect(left).not.toEqual(expect.arrayContaining(['smith']));
+      expect(left).not.toEqual(expect.arrayContaining(['dubois']));
+      expect(left).toEqual(expect.arrayContaining(['jurgen', 'schmidt', 'katarzyna']));
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM contacts.name_words WHERE word = 'jurgen'`);
+      expect(n).toBe(1);
+      expect(await housekeeping.run()).toBe(0);
+      expect(await q('Shcmidt')).toEqual(['Jürgen']);
     });
 
     it('lists the closest names first for a name, newest first for anything else, and pages either way', async () => {

@@ -133,6 +133,8 @@ describe('Workers: crashes, schedules, housekeeping, shutdown', () => {
     const result = first.result as HousekeepingResult;
     expect(result.jobRecords).toBe(2);
     expect(result.outboxRows).toBe(1);
+    // Each module's task runs too, and says what it removed.
+    expect(result.modules).toEqual({ 'contacts.nameWords': expect.any(Number) });
     const remaining = await ds.query(`SELECT id FROM platform.jobs WHERE type = 'test.old'`);
     expect(remaining).toEqual([{ id: '00000000-0000-4000-8000-000000000003' }]);
     const unpublished = await ds.query(`SELECT id FROM platform.outbox WHERE id = '00000000-0000-4000-8000-0000000000a2'`);
@@ -143,7 +145,7 @@ describe('Workers: crashes, schedules, housekeeping, shutdown', () => {
     }
 
     const second = await succeeded((await enqueue(b, HousekeepingJob, {})).id);
-    expect(second.result).toMatchObject({ idempotencyKeys: 0, refreshTokens: 0, jobRecords: 0, outboxRows: 0 });
+    expect(second.result).toMatchObject({ idempotencyKeys: 0, refreshTokens: 0, jobRecords: 0, outboxRows: 0, modules: { 'contacts.nameWords': 0 } });
   });
 
   it('lets an active job finish when a worker shuts down, and leaves nothing locked', async () => {

@@ -16,6 +16,7 @@ import { CustomFieldsService } from './application/custom-fields.service';
 import { TagsService } from './application/tags.service';
 import { ContactsFacade } from './contacts.facade';
 import { CompanyRepository } from './persistence/company.repository';
+import { NameWordsHousekeeping } from './persistence/name-words.housekeeping';
 import { ContactRepository } from './persistence/contact.repository';
 import { CustomFieldRepository } from './persistence/custom-field.repository';
 import { CONTACTS_ENTITIES } from './persistence/entities';
@@ -39,6 +40,7 @@ import { CONTACTS_ENTITIES } from './persistence/entities';
     ContactsBatchService,
     ContactsFacade,
     ContactsDemoSeeder,
+    NameWordsHousekeeping,
   ],
   exports: [ContactsFacade],
 })

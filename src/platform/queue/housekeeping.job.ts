@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
@@ -16,7 +17,23 @@ export interface HousekeepingResult {
   outboxRows: number;
   queueCompleted: number;
   queueFailed: number;
+  /** What each module's task (HousekeepingTask) removed, by task name. */
+  modules: Record<string, number>;
 }
+
+/**
+ * A module's part of the nightly clean-up: an injectable class marked `@HousekeepingTask()`,
+ * found on start (as personal-data holders are), run after the platform's steps. It must be
+ * safe to run twice and to run while the box serves requests; it returns how many rows it
+ * removed.
+ */
+export interface HousekeepingTaskHandler {
+  /** The task's name in the job's result (`modules`). */
+  readonly name: string;
+  run(): Promise<number>;
+}
+
+export const HousekeepingTask = DiscoveryService.createDecorator<void>();
 
 const BATCH = 5000;
 
@@ -33,7 +50,16 @@ export class HousekeepingHandler implements JobHandler<Record<string, never>, Ho
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUE_NAME) private readonly queue: Queue,
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  private tasks(): HousekeepingTaskHandler[] {
+    const found = this.discovery
+      .getProviders({ metadataKey: HousekeepingTask.KEY })
+      .map((wrapper) => wrapper.instance as HousekeepingTaskHandler | undefined)
+      .filter((instance): instance is HousekeepingTaskHandler => !!instance);
+    return [...new Set(found)].sort((a, b) => a.name.localeCompare(b.name));
+  }
 
   async handle(): Promise<HousekeepingResult> {
     const days = this.config.jobs.retentionDays;
@@ -49,7 +75,9 @@ export class HousekeepingHandler implements JobHandler<Record<string, never>, Ho
       outboxRows: await this.deleteIfTable('platform.outbox', `published_at < now() - make_interval(days => $1)`, [days]),
       queueCompleted: await this.cleanQueue('completed', days),
       queueFailed: await this.cleanQueue('failed', days),
+      modules: {},
     };
+    for (const task of this.tasks()) result.modules[task.name] = await task.run();
     this.logger.log(`housekeeping done: ${JSON.stringify(result)}`);
     return result;
   }
