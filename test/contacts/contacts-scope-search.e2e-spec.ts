@@ -139,6 +139,12 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       ]) {
         expect([typed, await q(typed, north)]).toEqual([typed, [found]]);
       }
+      // Companies alike.
+      const acme = (await t.http().post('/api/v1/companies').set(north).send({ name: 'Acme Logistics' }).expect(201)).body.id;
+      const companies = async (text: string, auth: Auth) => (await t.http().get('/api/v1/companies').query({ q: text }).set(auth).expect(200)).body.data.map((c: { id: string }) => c.id);
+      for (const typed of ['Amce', 'Acem Logsitics', 'acme logistcs']) expect([typed, await companies(typed, north)]).toEqual([typed, [acme]]);
+      expect(await companies('Amce', south)).toEqual([]);
+      await t.http().delete(`/api/v1/companies/${acme}`).set(north).expect(204);
       // Another team's names are words too, but their contacts stay out of sight.
       expect(await q('Jonh Smtih', south)).toEqual([]);
       // A word too short to correct, and a word that is itself a name, match as before.
@@ -146,7 +152,7 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       // A renamed contact is found under its new name's typos.
       await t.http().patch(`/api/v1/contacts/${created[0]}`).set(north).send({ lastName: 'Oyelaran' }).expect(200);
       expect(await q('Oyelaarn', north)).toEqual(['John']);
-      const words = async () => (await t.dataSource.query(`SELECT DISTINCT word FROM contacts.name_words ORDER BY word`)).map((r: { word: string }) => r.word);
+      const words = async () => (await t.dataSource.query(`SELECT DISTINCT word FROM contacts.name_words WHERE entity = 'contact' ORDER BY word`)).map((r: { word: string }) => r.word);
       expect(await words()).toEqual(expect.arrayContaining(['kohler', 'soren', 'oyelaran']));
       // Erasing the person removes the words of their name that no other contact's name holds.
       await t.http().post(`/api/v1/contacts/${created[2]}/erase`).set(admin).expect(200);
@@ -159,14 +165,14 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       // The nightly pass removes words no name holds any more (a rename's old name, rows gone
       // without an erasure) and keeps one row per word in use.
       await t.dataSource.query(`DELETE FROM contacts.contacts WHERE id = $1`, [created[1]]);
-      await t.dataSource.query(`INSERT INTO contacts.name_words (word) VALUES ('jurgen'), ('jurgen')`);
+      await t.dataSource.query(`INSERT INTO contacts.name_words (entity, word) VALUES ('contact', 'jurgen'), ('contact', 'jurgen')`);
       const housekeeping = t.app.get(NameWordsHousekeeping);
       expect(await housekeeping.run()).toBeGreaterThanOrEqual(4);
       const left = await words();
       expect(left).not.toEqual(expect.arrayContaining(['smith']));
       expect(left).not.toEqual(expect.arrayContaining(['dubois']));
       expect(left).toEqual(expect.arrayContaining(['jurgen', 'schmidt', 'katarzyna']));
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM contacts.name_words WHERE word = 'jurgen'`);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM contacts.name_words WHERE entity = 'contact' AND word = 'jurgen'`);
       expect(n).toBe(1);
       expect(await housekeeping.run()).toBe(0);
       expect(await q('Shcmidt')).toEqual(['Jürgen']);

@@ -68,14 +68,15 @@ export class ContactRepository extends ScopedRepository<ContactEntity> {
    */
   async forgetNameWords(names: readonly { firstName: string | null; lastName: string | null }[]): Promise<void> {
     const words: { w: string }[] = await this.manager.query(
-      `SELECT DISTINCT w FROM unnest($1::text[], $2::text[]) n(f, l) CROSS JOIN LATERAL contacts.name_words_of(n.f, n.l) w`,
-      [names.map((n) => n.firstName), names.map((n) => n.lastName)],
+      `SELECT DISTINCT w FROM unnest($1::text[]) n CROSS JOIN LATERAL contacts.words_of(n) w`,
+      [names.flatMap((n) => [n.firstName, n.lastName])],
     );
     // One word at a time: the LIKE pattern is then a constant the name's trigram index reads.
     for (const { w } of words) {
       await this.manager.query(
-        `DELETE FROM contacts.name_words WHERE word = $1
-            AND NOT EXISTS (SELECT 1 FROM contacts.contacts c WHERE ${FULL_NAME('c')} LIKE $2 ESCAPE '\\' AND $1 IN (SELECT contacts.name_words_of(c.first_name, c.last_name)))`,
+        `DELETE FROM contacts.name_words WHERE entity = 'contact' AND word = $1
+            AND NOT EXISTS (SELECT 1 FROM contacts.contacts c WHERE ${FULL_NAME('c')} LIKE $2 ESCAPE '\\'
+                               AND ($1 IN (SELECT contacts.words_of(c.first_name)) OR $1 IN (SELECT contacts.words_of(c.last_name))))`,
         [w, `%${escapeLike(w)}%`],
       );
     }

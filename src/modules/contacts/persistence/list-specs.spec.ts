@@ -15,7 +15,7 @@ describe('q on contacts and companies', () => {
     const { sql, values } = search(CONTACT_LIST, ' Jérôme   Lefebre ');
     expect(values).toEqual(['% Jérôme   Lefebre %', 'Jérôme', 'Lefebre']);
     const name = `contacts.search_norm(coalesce("r"."first_name", '') || ' ' || coalesce("r"."last_name", ''))`;
-    const word = (p: string) => `(${name} %> contacts.search_norm(${p}) OR ${name} ~ (SELECT contacts.name_typo_pattern(contacts.search_norm(${p}))))`;
+    const word = (p: string) => `(${name} %> contacts.search_norm(${p}) OR ${name} ~ (SELECT contacts.name_typo_pattern('contact', contacts.search_norm(${p}))))`;
     expect(sql).toBe(`(contacts.search_norm("r"."search_text") LIKE contacts.search_norm(:p0) ESCAPE '\\' OR (${word(':p1')} AND ${word(':p2')}))`);
   });
 

@@ -82,7 +82,10 @@ const contactNameText = (alias: string) => `contacts.search_norm(coalesce("${ali
  * contacts.name_words (migration 1764300076000); the pattern is computed once per statement (a
  * scalar subquery) and read through the name's trigram index.
  */
-const contactNameEdits: WordTypos = (alias, word) => `${contactNameText(alias)} ~ (SELECT contacts.name_typo_pattern(contacts.search_norm(${word})))`;
+const contactNameEdits: WordTypos = (alias, word) => `${contactNameText(alias)} ~ (SELECT contacts.name_typo_pattern('contact', contacts.search_norm(${word})))`;
+
+/** The same for companies' names, read through the search text's trigram index (names and domains). */
+const companyNameEdits: WordTypos = (alias, word) => `${searchText(alias)} ~ (SELECT contacts.name_typo_pattern('company', contacts.search_norm(${word})))`;
 
 const address: Record<string, FieldSpecInput> = {
   street: { type: 'string', sortable: true },
@@ -126,7 +129,7 @@ const COMPANY_FIELDS: Record<string, FieldSpecInput> = {
 };
 
 const CONTACT_SEARCH = trigramSearch('names, emails, phones and company names', contactNameText, true, contactNameEdits);
-const COMPANY_SEARCH = trigramSearch('names and domains', searchText);
+const COMPANY_SEARCH = trigramSearch('names and domains', searchText, false, companyNameEdits);
 
 /** Built-in fields only: what the repositories start from and what OpenAPI documents. */
 export const CONTACT_LIST = defineListSpec({ resource: 'contacts', softDelete: true, fields: CONTACT_FIELDS, defaultSort: '-createdAt', textSearch: CONTACT_SEARCH });
