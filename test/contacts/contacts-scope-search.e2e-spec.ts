@@ -59,6 +59,21 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       ]);
     });
 
+    it('answers 403, not 404, for a change to a contact the caller may read but not change', async () => {
+      await createRole(t, 'reader-rep', { contacts: { read: 'all', create: 'own', update: 'own', delete: 'own' } });
+      const rep = await loginAs(t, await seedUser(t, { role: 'reader-rep', teams: ['North'] }));
+      await t.http().get(`/api/v1/contacts/${southIds[0]}`).set(rep).expect(200);
+      const patch = await t.http().patch(`/api/v1/contacts/${southIds[0]}`).set(rep).send({ jobTitle: 'x' }).expect(403);
+      expect(patch.body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      expect(patch.body.detail).toMatch(/may see this contact but not change it/);
+      await t.http().delete(`/api/v1/contacts/${southIds[0]}`).set(rep).expect(403);
+      // Their own they change; one outside their read scope stays a 404 (south cannot read north's).
+      const own = (await t.http().post('/api/v1/contacts').set(rep).send({ lastName: 'Readerrep' }).expect(201)).body.id;
+      await t.http().patch(`/api/v1/contacts/${own}`).set(rep).send({ jobTitle: 'x' }).expect(200);
+      await t.http().patch(`/api/v1/contacts/${northIds[0]}`).set(south).send({ jobTitle: 'x' }).expect(404);
+      await t.http().delete(`/api/v1/contacts/${own}`).set(rep).expect(204);
+    });
+
     it('cannot link another team\'s company nor move a contact into another team', async () => {
       const nCo = await t.http().get('/api/v1/companies').set(north).expect(200);
       const res = await t.http().post('/api/v1/contacts').set(south).send({ firstName: 'Sneaky', companies: [{ companyId: nCo.body.data[0].id }] }).expect(400);
@@ -211,6 +226,37 @@ describe('contacts: scope, search, duplicates, tags, batch (e2e)', () => {
       const ranked = await page({ q: 'quellbrunner', limit: 1 });
       expect((await t.http().get('/api/v1/contacts').query({ q: 'quellbrunner', sort: '-createdAt', cursor: ranked.page.nextCursor }).set(admin)).status).toBe(400);
       for (const id of created) await t.http().delete(`/api/v1/contacts/${id}`).set(admin).expect(204);
+    });
+
+    it('pages a ranked search to its end, each match once, whatever the ranks (contacts and companies)', async () => {
+      const contacts: string[] = [];
+      for (const [firstName, lastName] of [['Anna', 'Kowalska'], ['Anna', 'Kowalski'], ['Anna', 'Nowak'], ['Anna', 'Kowal'], ['Annabel', 'Lee']]) {
+        contacts.push((await t.http().post('/api/v1/contacts').set(admin).send({ firstName, lastName }).expect(201)).body.id);
+      }
+      const companies: string[] = [];
+      for (const name of ['Harbour Labs', 'Harbour Logistics Labs', 'Labs of the Harbour', 'Harbourside Labs']) {
+        companies.push((await t.http().post('/api/v1/companies').set(admin).send({ name }).expect(201)).body.id);
+      }
+      const walk = async (resource: string, q: string) => {
+        const whole = (await t.http().get(`/api/v1/${resource}`).query({ q, limit: 200 }).set(admin).expect(200)).body.data.map((r: { id: string }) => r.id);
+        const walked: string[] = [];
+        let cursor: string | null = null;
+        for (let pages = 0; pages <= whole.length; pages++) {
+          const page: { data: { id: string }[]; page: { nextCursor: string | null } } = (
+            await t.http().get(`/api/v1/${resource}`).query({ q, limit: 1, ...(cursor ? { cursor } : {}) }).set(admin).expect(200)
+          ).body;
+          walked.push(...page.data.map((r) => r.id));
+          cursor = page.page.nextCursor;
+          if (!cursor) break;
+        }
+        expect(cursor).toBeNull();
+        expect(walked).toEqual(whole);
+        return whole;
+      };
+      expect(await walk('contacts', 'anna')).toEqual(expect.arrayContaining(contacts.slice(0, 4)));
+      expect(await walk('companies', 'harbour labs')).toEqual(expect.arrayContaining(companies));
+      for (const id of contacts) await t.http().delete(`/api/v1/contacts/${id}`).set(admin).expect(204);
+      for (const id of companies) await t.http().delete(`/api/v1/companies/${id}`).set(admin).expect(204);
     });
 
     it('finds a contact under its company\'s new name', async () => {

@@ -129,7 +129,10 @@ export function relevanceSort(spec: ListSpec, q: string | null): SortKey[] | nul
       throw new Error('relevance is computed per query (SortKey.expression)');
     },
   };
-  return [{ field, desc: true, expression: (alias, bind) => rank(alias, q, bind) }];
+  // As numeric: a cursor holds the rank as text and compares it as numeric (a `number` key), and
+  // a float compared with the numeric of its own text is not equal to it (real 0.45454547 is
+  // below numeric 0.45454547): the page after a cursor would start again at the cursor's row.
+  return [{ field, desc: true, expression: (alias, bind) => `CAST(${rank(alias, q, bind)} AS numeric)` }];
 }
 
 const DEFAULT_OPS: Record<FieldType, readonly FilterOp[]> = {
