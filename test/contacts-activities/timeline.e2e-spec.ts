@@ -122,6 +122,13 @@ describe('contact and company timelines', () => {
     // A cursor of another subject's timeline is refused, not followed.
     const companyCursor = (await timeline(admin, `/api/v1/companies/${companyId}/timeline`, { limit: 1 })).page.nextCursor as string;
     await t.http().get(`/api/v1/contacts/${contactId}/timeline`).query({ cursor: companyCursor }).set(admin).expect(400);
+    // And so is another contact's.
+    const other = await createContact(t, north.auth);
+    await t.http().patch(`/api/v1/contacts/${other}`).set(north.auth).send({ jobTitle: 'Buyer' }).expect(200);
+    const otherCursor = (await timeline(admin, `/api/v1/contacts/${other}/timeline`, { limit: 1 })).page.nextCursor as string;
+    expect(otherCursor).toEqual(expect.any(String));
+    const foreign = await t.http().get(`/api/v1/contacts/${contactId}/timeline`).query({ cursor: otherCursor }).set(admin).expect(400);
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
     await t.http().get(`/api/v1/contacts/${contactId}/timeline`).expect(401);
   });
 

@@ -48,7 +48,8 @@ export class TimelineService {
 
   async timeline(actor: Actor, subject: TimelineSubject, id: string, query: { limit: number; cursor?: string | null }): Promise<Page<TimelineItem>> {
     if (!(await this.subjects.canRead(actor, subject, id))) throw notFound(subject);
-    const signature = `timeline:${subject}:-occurredAt,-id`;
+    // A cursor belongs to one record's timeline: another record's is refused as foreign.
+    const signature = `timeline:${subject}:${id.toLowerCase()}:-occurredAt,-id`;
     const before: TimelinePosition | null = query.cursor ? this.position(this.cursors.decode(query.cursor, signature, 2)) : null;
     const take = query.limit + 1;
     const subjectId = id.toLowerCase();
