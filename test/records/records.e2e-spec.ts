@@ -135,7 +135,7 @@ describe('scoped records: scope, ETags, recycle bin, audit, pagination', () => {
       expect((await as(ALICE).get('/test/things?q=ONE')).body.data).toHaveLength(2);
     });
 
-    it('answers 404 for a record outside the scope, on read, update and delete', async () => {
+    it('answers 404 for a record outside the read scope, on read, update and delete; 403 for one readable but not writable', async () => {
       for (const [who, id] of [
         [BOB, ids.alice1],
         [CAROL, ids.alice1],
@@ -148,9 +148,11 @@ describe('scoped records: scope, ETags, recycle bin, audit, pagination', () => {
         expect((await as(who).patch(`/test/things/${id}`, { city: 'Hacked' })).status).toBe(404);
         expect((await as(who).delete(`/test/things/${id}`)).status).toBe(404);
       }
-      // Read scope without update scope: visible, but not writable.
+      // Read scope without update scope: visible, so its existence is no secret; not writable (403).
       expect((await as(READER).get(`/test/things/${ids.alice1}`)).status).toBe(200);
-      expect((await as(READER).patch(`/test/things/${ids.alice1}`, { city: 'Hacked' })).status).toBe(404);
+      const refused = await as(READER).patch(`/test/things/${ids.alice1}`, { city: 'Hacked' });
+      expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+      expect((await as(READER).delete(`/test/things/${ids.alice1}`)).status).toBe(403);
       const unchanged = await as(ADMIN).get(`/test/things/${ids.alice1}`);
       expect(unchanged.body.city).toBe('Riga');
       expect((await as(ADMIN).get('/test/things/not-a-uuid')).status).toBe(404);

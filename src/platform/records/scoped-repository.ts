@@ -305,13 +305,18 @@ export abstract class ScopedRepository<E extends RecordEntity> {
 
   /**
    * Locks the row (FOR UPDATE) so the diff written to the audit log is exactly what changed.
-   * A record outside the action's scope is a 404, like one that does not exist.
+   * A record outside the caller's read scope is a 404, like one that does not exist; one the
+   * caller may read but not `action` (a rep who reads every contact and changes their own) is a
+   * 403: its existence is no secret to them.
    */
   protected async lockForWrite(actor: Actor, action: Action, id: string, deleted: DeletedFilter): Promise<E> {
     if (!UUID.test(id)) throw notFound(this.noun);
     const row = await this.byId(this.scoped(actor, action, deleted), id).setLock('pessimistic_write').getOne();
-    if (!row) throw notFound(this.noun);
-    return row;
+    if (row) return row;
+    if (action !== 'read' && (await this.byId(this.scoped(actor, 'read', deleted), id).getExists())) {
+      throw forbidden(`You may see this ${this.noun} but not ${action === 'update' ? 'change' : 'delete or restore'} it.`);
+    }
+    throw notFound(this.noun);
   }
 
   private checkVersion(current: E, opts: WriteOptions): void {
