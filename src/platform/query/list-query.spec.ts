@@ -165,6 +165,13 @@ describe('search body', () => {
     expect(q.limit).toBe(10);
   });
 
+  it('takes JSON types: limit a number, isNull a boolean, in/nin an array', () => {
+    expect(fails(() => parseSearchBody(SPEC, { limit: '5' })).errors[0]).toEqual({ field: 'limit', message: 'must be an integer' });
+    expect(fails(() => parseSearchBody(SPEC, { filter: { field: 'city', op: 'isNull', value: 'true' } })).errors[0]).toEqual({ field: 'filter.value', message: 'must be a boolean' });
+    expect(fails(() => parseSearchBody(SPEC, { filter: { field: 'city', op: 'in', value: 'Riga,Berlin' } })).errors[0]).toEqual({ field: 'filter.value', message: 'must be an array' });
+    expect(parseSearchBody(SPEC, { filter: { field: 'city', op: 'isNull', value: false }, limit: 5 }).limit).toBe(5);
+  });
+
   it('bounds depth before recursing (10,000 levels deep is a 400, not a stack overflow)', () => {
     let filter: unknown = { field: 'city', op: 'eq', value: 'x' };
     for (let i = 0; i < 10_000; i++) filter = { and: [filter] };
@@ -222,7 +229,7 @@ describe('relevance: the default order of a search for a name', () => {
   it('binds q once in the key expression; the field itself has no SQL of its own', () => {
     const [key] = parseListQueryString(RANKED, { q: 'Dupont' }).sort;
     const params = new SqlParams('k');
-    expect(key.expression?.('r', (v) => params.bind(v))).toBe('similarity(r.name, :k0)');
+    expect(key.expression?.('r', (v) => params.bind(v))).toBe('CAST(similarity(r.name, :k0) AS numeric)');
     expect(params.values).toEqual({ k0: 'Dupont' });
     expect(() => key.field.sql('r')).toThrow();
   });

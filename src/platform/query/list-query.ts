@@ -152,10 +152,16 @@ export function parseSearchBody(spec: ListSpec, body: unknown): ListQuery {
     const field = lookupField(spec, v.field as string, `${at}.field`);
     if (!isFilterOp(v.op)) throw filterError(`${at}.op`, `${JSON.stringify(String(v.op)).slice(0, 40)} is not an operator`);
     if (!('value' in v)) throw filterError(`${at}.value`, 'is required');
+    // JSON has types, unlike a query string: `isNull` takes a boolean, `in`/`nin` an array.
+    if (v.op === 'isNull' && typeof v.value !== 'boolean') throw filterError(`${at}.value`, 'must be a boolean');
+    if ((v.op === 'in' || v.op === 'nin') && !Array.isArray(v.value)) throw filterError(`${at}.value`, 'must be an array');
     return buildCondition(field, v.op, v.value, `${at}.value`);
   };
   const filter = body.filter === undefined || body.filter === null ? null : node(body.filter, 'filter', 1);
   const sort = sortOf(spec, body.sort, 'sort');
+  if (body.limit !== undefined && body.limit !== null && typeof body.limit !== 'number') {
+    throw badRequest('limit must be an integer.', [{ field: 'limit', message: 'must be an integer' }], 'INVALID_QUERY');
+  }
   const limit = parseLimit(body.limit, 'limit');
   const cursor = parseCursor(body.cursor, 'cursor');
   const q = parseQ(spec, body.q);
