@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { CacheVersionSnapshot, CLS_CACHE_VERSIONS } from '../database/cache-versions';
-import { DomainError, forbidden } from '../errors/domain-error';
-import { Actor, CLS_ACTOR, scopeOf } from './actor';
-import { IS_PUBLIC, REQUIRED_PERMISSION, RequiredPermission } from './decorators';
+import { DomainError } from '../errors/domain-error';
+import { Actor, CLS_ACTOR } from './actor';
+import { assertPermission, IS_PUBLIC, REQUIRED_PERMISSION, RequiredPermission } from './decorators';
 
 /** Passport strategy names; identity registers the strategies under them. */
 export const BEARER_STRATEGY = 'jwt';
@@ -65,9 +65,7 @@ export class AccessGuard extends AuthGuard([BEARER_STRATEGY, API_KEY_STRATEGY]) 
       this.cls.set(CLS_CACHE_VERSIONS, cacheVersions);
     }
     const required = this.reflector.getAllAndOverride<RequiredPermission | undefined>(REQUIRED_PERMISSION, targets);
-    if (required && scopeOf(actor, required.resource, required.action) === 'none') {
-      throw forbidden(`Your role may not ${required.action} ${required.resource}.`);
-    }
+    if (required) assertPermission(actor, required);
     return true;
   }
 

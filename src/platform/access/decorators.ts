@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Action, Actor } from './actor';
+import { forbidden } from '../errors/domain-error';
+import { Action, Actor, scopeOf } from './actor';
 
 export const IS_PUBLIC = 'crm:public';
 export const REQUIRED_PERMISSION = 'crm:permission';
@@ -18,6 +19,11 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
  */
 export const RequirePermission = (resource: string, action: Action) =>
   SetMetadata(REQUIRED_PERMISSION, { resource, action } satisfies RequiredPermission);
+
+/** What @RequirePermission demands, checked: a scope of `none` is a 403 (AccessGuard; `crm` commands acting `--as` a user). */
+export function assertPermission(actor: Actor, required: RequiredPermission): void {
+  if (scopeOf(actor, required.resource, required.action) === 'none') throw forbidden(`Your role may not ${required.action} ${required.resource}.`);
+}
 
 /** The authenticated caller, set on the request by the auth guard. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

@@ -65,16 +65,18 @@ export class AuditService {
   /**
    * Erasure of personal data: the record's past diffs keep which fields changed and when, but
    * their values become `replacement`, except for the fields in `keep` (owner, stage… not about
-   * the person). Returns how many entries were rewritten.
+   * the person) and empty values (null, [], {}, ""). Entries that record an erasure (action `erase`) are left alone: they hold no
+   * personal data by construction, and a later erasure must not blank the first one's account.
+   * Returns how many entries were rewritten.
    */
   async scrubValues(resource: string, recordId: string, replacement: string, keep: readonly string[] = []): Promise<number> {
     const [, affected]: [unknown, number] = await this.txHost.tx.query(
       `UPDATE platform.audit_log a SET changes = (
          SELECT jsonb_object_agg(e.key, CASE WHEN e.key = ANY($4::text[]) THEN e.value ELSE jsonb_build_object(
-           'from', CASE WHEN e.value->'from' IS NULL OR e.value->'from' = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($3::text) END,
-           'to', CASE WHEN e.value->'to' IS NULL OR e.value->'to' = 'null'::jsonb THEN 'null'::jsonb ELSE to_jsonb($3::text) END) END)
+           'from', CASE WHEN e.value->'from' IS NULL THEN 'null'::jsonb WHEN e.value->'from' IN ('null', '[]', '{}', '""') THEN e.value->'from' ELSE to_jsonb($3::text) END,
+           'to', CASE WHEN e.value->'to' IS NULL THEN 'null'::jsonb WHEN e.value->'to' IN ('null', '[]', '{}', '""') THEN e.value->'to' ELSE to_jsonb($3::text) END) END)
          FROM jsonb_each(a.changes) e)
-       WHERE a.resource = $1 AND a.record_id = $2 AND a.changes IS NOT NULL AND jsonb_typeof(a.changes) = 'object'`,
+       WHERE a.resource = $1 AND a.record_id = $2 AND a.changes IS NOT NULL AND jsonb_typeof(a.changes) = 'object' AND a.action <> 'erase'`,
       [resource, recordId, replacement, [...keep]],
     );
     return affected;
@@ -83,13 +85,14 @@ export class AuditService {
   /**
    * Erasure where the record stays for other people (an activity about several contacts): each
    * past value of the records' diffs goes through `rewrite` (which blanks one person's mentions),
-   * except the fields in `keep`. Only entries that change are written. Returns how many.
+   * except the fields in `keep`. Only entries that change are written, never an `erase` entry
+   * (see scrubValues). Returns how many.
    */
   async rewriteValues(resource: string, recordIds: readonly string[], rewrite: (value: unknown) => unknown, keep: readonly string[] = []): Promise<number> {
     if (!recordIds.length) return 0;
     const rows: { id: string; changes: AuditChanges }[] = await this.txHost.tx.query(
       `SELECT id, changes FROM platform.audit_log
-       WHERE resource = $1 AND record_id = ANY($2::uuid[]) AND changes IS NOT NULL AND jsonb_typeof(changes) = 'object' FOR UPDATE`,
+       WHERE resource = $1 AND record_id = ANY($2::uuid[]) AND changes IS NOT NULL AND jsonb_typeof(changes) = 'object' AND action <> 'erase' FOR UPDATE`,
       [resource, [...recordIds]],
     );
     let rewritten = 0;

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { applyApiConventions } from './openapi-conventions';
 
 export const API_VERSION = '1.0.0';
 
@@ -16,9 +17,11 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey');
   builder.addServer(serverUrl, 'This installation (PUBLIC_URL)');
-  return SwaggerModule.createDocument(app, builder.build(), {
+  const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  // 413/415 on JSON bodies, 429 everywhere under /api/v1, nullables strict OAS 3.0 accepts null for.
+  return applyApiConventions(document);
 }
 
 /**

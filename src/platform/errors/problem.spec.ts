@@ -90,6 +90,43 @@ describe('mapError', () => {
     });
   });
 
+  describe('unique violations (23505)', () => {
+    /** A unique violation as pg raises it: the detail holds the column list and the value. */
+    const taken = (detail: string | undefined, constraint = 'contacts_external_id_uq') =>
+      new QueryFailedError(
+        'INSERT INTO contacts.contacts (external_id) VALUES ($1)',
+        ['ext-dup-1'],
+        Object.assign(new Error(`duplicate key value violates unique constraint "${constraint}"`), { code: '23505', detail, constraint, table: 'contacts', schema: 'contacts' }),
+      );
+
+    it('names the field in camelCase, never the value, constraint, table or SQL', () => {
+      const mapped = mapError(taken('Key (external_id)=(ext-dup-1) already exists.'));
+      expect(mapped).toMatchObject({ status: 409, code: 'UNIQUE_VIOLATION', errors: [{ field: 'externalId', message: 'is taken' }], internal: false });
+      const problem = JSON.stringify(toProblem(mapped, '/api/v1/contacts', 'r1'));
+      expect(problem).not.toMatch(/ext-dup-1|external_id|contacts_external_id_uq|INSERT|Key \(/);
+      expect(mapped.detail).toBe('A record with this externalId already exists.');
+    });
+
+    it.each([
+      ['Key (lower(email::text))=(a@b.c) already exists.', ['email']],
+      ['Key (lower((email)::text))=(a@b.c) already exists.', ['email']],
+      ['Key (team_id, lower(name))=(00000000-0000-0000-0000-000000000001, x)=(y) already exists.', ['teamId', 'name']],
+      ['Key (entity, key)=(contact, vip) already exists.', ['entity', 'key']],
+      [`Key (COALESCE(team_id, '00000000-0000-0000-0000-000000000000'::uuid), name)=(x, y) already exists.`, ['teamId', 'name']],
+      ['Key ((name)::character varying)=(x) already exists.', ['name']],
+    ])('reads the fields of %s', (detail, fields) => {
+      const mapped = mapError(taken(detail));
+      expect(mapped.errors.map((e) => e.field)).toEqual(fields);
+      if (fields.length > 1) expect(mapped.errors[0].message).toBe(`is taken together with ${fields.slice(1).join(', ')}`);
+    });
+
+    it('keeps the generic answer when pg gives no column list', () => {
+      for (const detail of [undefined, 'something else']) {
+        expect(mapError(taken(detail))).toMatchObject({ status: 409, code: 'UNIQUE_VIOLATION', detail: 'A record with this value already exists.', errors: [] });
+      }
+    });
+  });
+
   describe('Redis errors', () => {
     it.each([
       Object.assign(new Error('Reached the max retries per request limit (which is 1). Refer to "maxRetriesPerRequest" option for details.'), { name: 'MaxRetriesPerRequestError' }),

@@ -160,6 +160,58 @@ export function isDependencyUnavailable(err: unknown, depth = 0): boolean {
   );
 }
 
+/** Words of an index expression that are not column names (`lower(email)`, `(deleted_at IS NULL)`). */
+const SQL_WORDS = new Set(['is', 'not', 'null', 'and', 'or', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'collate']);
+
+const camelCase = (column: string) => column.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The API field names of a unique violation, from the column list of pg's detail
+ * (`Key (external_id)=(…) already exists.`, `Key (lower((email)::text))=(…) already exists.`,
+ * `Key (entity, key)=(…) already exists.`), in camelCase; the value is never read. Empty when
+ * the detail is not in that form.
+ */
+export function uniqueViolationFields(detail: unknown): string[] {
+  if (typeof detail !== 'string') return [];
+  const m = /^Key \((.+?)\)=\(/.exec(detail);
+  if (!m) return [];
+  // Top-level elements of the column list; an element may be an expression with commas inside.
+  const elements: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < m[1].length; i++) {
+    const c = m[1][i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      elements.push(m[1].slice(start, i));
+      start = i + 1;
+    }
+  }
+  elements.push(m[1].slice(start));
+  const fields: string[] = [];
+  for (const element of elements) {
+    const bare = element
+      .replace(/'(?:[^']|'')*'/g, ' ')
+      .replace(/::\s*(?:"[^"]*"|[a-z_][a-z0-9_ ]*)(?:\[\])?/gi, ' ');
+    for (const id of bare.matchAll(/"?\b([A-Za-z_][A-Za-z0-9_]*)\b"?(?!\s*\()/g)) {
+      const name = id[1];
+      if (SQL_WORDS.has(name.toLowerCase())) continue;
+      const field = camelCase(name.toLowerCase());
+      if (!fields.includes(field)) fields.push(field);
+    }
+  }
+  return fields;
+}
+
+/** `{field, message}` for each field of a unique violation: the value is taken (alone, or with the others). */
+function uniqueViolationErrors(fields: string[]): FieldError[] {
+  return fields.map((field) => {
+    const others = fields.filter((f) => f !== field);
+    return { field, message: others.length ? `is taken together with ${others.join(', ')}` : 'is taken' };
+  });
+}
+
 const INTERNAL_DETAIL = 'An unexpected error occurred.';
 const UNAVAILABLE_DETAIL = 'A service the box depends on is unavailable; retry shortly.';
 
@@ -183,9 +235,18 @@ export function mapError(err: unknown): MappedError {
   }
   const e = (err ?? {}) as ErrorLike & { driverError?: ErrorLike };
   if (err instanceof QueryFailedError || e.driverError) {
-    const pg = PG_CODES[String(e.driverError?.code ?? e.code)];
+    const sqlState = String(e.driverError?.code ?? e.code);
+    const pg = PG_CODES[sqlState];
     if (pg) {
       const status = STATUS[pg[0]];
+      if (sqlState === '23505') {
+        // Name the field(s) whose value is taken, never the value, the constraint or the table.
+        const fields = uniqueViolationFields((e.driverError as { detail?: unknown } | undefined)?.detail ?? (err as { detail?: unknown }).detail);
+        if (fields.length) {
+          const detail = `A record with this ${fields.join(' and ')} already exists.`;
+          return { ...base, status, code: pg[1], detail, errors: uniqueViolationErrors(fields) };
+        }
+      }
       return { ...base, status, code: pg[1], detail: pg[2], headers: status === 503 ? { 'Retry-After': '1' } : {}, internal: status >= 500 };
     }
   }

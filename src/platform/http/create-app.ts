@@ -12,6 +12,8 @@ import { DomainError } from '../errors/domain-error';
 import { lazyChildLoggerFactory } from '../logging/logger';
 import { HealthService } from '../ops/health.service';
 import { registerProbeFastPath } from '../ops/probe-fast-path';
+import { DeclaredInputGuard } from './declared-input';
+import { registerIdempotencyHook } from './idempotency/idempotency.interceptor';
 import { registerJsonBodyParser } from './json-body';
 import { notFoundHandler, RouteTable } from './not-found';
 import { clientErrorHandler, sendProblem } from './problem.filter';
@@ -86,6 +88,9 @@ export async function configureHttpApp(app: NestFastifyApplication, config: AppC
     else done();
   });
   registerJsonBodyParser(fastify);
+  registerIdempotencyHook(fastify);
+  // After the global guards modules provide (APP_GUARD: authentication first), before everything else of a route.
+  app.useGlobalGuards(new DeclaredInputGuard());
   registerRequestContext(fastify, app.get(ClsService));
   registerSecurityHeaders(fastify, {
     // Swagger UI needs inline scripts and styles on /docs; everything else is JSON.

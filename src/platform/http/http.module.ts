@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyErasure } from './idempotency/idempotency-erasure';
 import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { ProblemFilter } from './problem.filter';
@@ -18,8 +19,9 @@ import { createValidationPipe } from './validation';
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemFilter },
     IdempotencyStore,
+    IdempotencyErasure,
   ],
   // @Idempotent() puts IdempotencyInterceptor on its route; Nest builds it in the controller's module.
-  exports: [IdempotencyStore],
+  exports: [IdempotencyStore, IdempotencyErasure],
 })
 export class HttpPlatformModule {}

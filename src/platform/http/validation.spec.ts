@@ -56,6 +56,22 @@ describe('the global validation pipe', () => {
     ]);
   });
 
+  it('refuses a missing or null body, even for a DTO of optional fields (a PATCH)', async () => {
+    class PatchDto {
+      @IsOptional() @IsString() name?: string;
+    }
+    for (const value of [undefined, null]) {
+      const err = await pipe.transform(value, { type: 'body', metatype: PatchDto }).then(
+        () => undefined,
+        (e: unknown) => e as DomainError,
+      );
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err?.code).toBe('VALIDATION_FAILED');
+      expect(err?.errors).toEqual([{ field: 'body', message: 'is required: send a JSON object' }]);
+    }
+    expect(await pipe.transform({}, { type: 'body', metatype: PatchDto })).toBeInstanceOf(PatchDto);
+  });
+
   it('rejects them in query objects too (null prototype)', async () => {
     const query = Object.assign(Object.create(null), { name: 'a', valueOf: '1' });
     const err = await validate(query);

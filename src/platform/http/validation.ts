@@ -130,6 +130,11 @@ export function shapeErrors(value: unknown, metatype: Type | undefined, path = '
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!this.toValidate(metadata)) return super.transform(value, metadata);
+    // ValidationPipe would validate a missing or `null` body as `{}`: a DTO of optional fields
+    // (a PATCH) would pass, and the request "succeed" doing nothing. The body is required.
+    if (metadata.type === 'body' && metadata.data === undefined && (value === undefined || value === null)) {
+      throw validationFailed([{ field: 'body', message: 'is required: send a JSON object' }]);
+    }
     const reserved = reservedKeyErrors(value);
     if (reserved.length) throw validationFailed(reserved);
     const early = [...nullErrors(value, metadata.metatype), ...shapeErrors(value, metadata.metatype)];

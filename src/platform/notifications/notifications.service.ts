@@ -72,6 +72,28 @@ export class NotificationsService {
     return found;
   }
 
+  /**
+   * Erasure of personal data: the notifications about these records (`resource` and ids), any
+   * user's, get their title and body through `rewrite` (which blanks the text, or the person's
+   * mentions in it), in the caller's transaction. Returns how many changed.
+   */
+  async rewriteAbout(resource: string, recordIds: readonly string[], rewrite: (text: string) => string): Promise<number> {
+    if (!recordIds.length) return 0;
+    const rows: { id: string; title: string; body: string | null }[] = await this.txHost.tx.query(
+      `SELECT id, title, body FROM platform.notifications WHERE resource = $1 AND record_id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      [resource, [...recordIds]],
+    );
+    let changed = 0;
+    for (const n of rows) {
+      const title = rewrite(n.title).slice(0, 300);
+      const body = n.body === null ? null : rewrite(n.body);
+      if (title === n.title && body === n.body) continue;
+      await this.txHost.tx.query(`UPDATE platform.notifications SET title = $2, body = $3, updated_at = now() WHERE id = $1`, [n.id, title, body]);
+      changed++;
+    }
+    return changed;
+  }
+
   /** The caller's own notifications (an API key reads those of the user who created it; the system has none). */
   async list(actor: Actor, query: ListQuery): Promise<Page<NotificationEntity>> {
     const qb = this.txHost.tx.createQueryBuilder(NotificationEntity, 'n').where('n.user_id = :user', { user: actor.userId });

@@ -1,6 +1,6 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiProperty, ApiQuery, ApiResponse, DECORATORS, getSchemaPath } from '@nestjs/swagger';
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { FieldSpec, ListSpec, MAX_SORT_KEYS } from './list-spec';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './list-query';
 import { MAX_FILTER_CONDITIONS, MAX_FILTER_DEPTH, MAX_IN_VALUES } from './filter';
@@ -30,21 +30,49 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: 'Conflict',
   412: 'The record changed since the ETag given in If-Match',
   413: 'Body too large',
+  415: 'Unsupported content type',
   422: 'Unprocessable',
+  429: 'Too many requests; see Retry-After',
 };
 
-/** Documents problem+json error responses for the given statuses. */
-export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: PROBLEM_TEXT[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
-      }),
-    ),
-  );
+/** A problem response of its own: its description, and the members it adds to ProblemDto (RFC 9457 extensions). */
+export interface ProblemSpec {
+  status: number;
+  description?: string;
+  extensions?: Record<string, SchemaObject>;
+}
+
+/** Documents problem+json error responses for the given statuses (or specs, for a description or extension members of their own). */
+export function ApiProblems(...statuses: Array<number | ProblemSpec>): MethodDecorator & ClassDecorator {
+  return applyDecorators(ApiExtraModels(ProblemDto), ...statuses.map(problemResponse));
+}
+
+/**
+ * One problem response. On a route that already documents the status (decorators apply bottom
+ * up), a plain status leaves that response as it is, in whichever order the two decorators sit
+ * (@Idempotent()'s generic 409 does not replace a route's own); a spec replaces a generic one
+ * (@nestjs/swagger would merge them: the last one's schema, both descriptions).
+ */
+function problemResponse(entry: number | ProblemSpec): MethodDecorator & ClassDecorator {
+  const { status, description, extensions } = typeof entry === 'number' ? { status: entry } : entry;
+  const generic = PROBLEM_TEXT[status] ?? 'Error';
+  const schema: SchemaObject | ReferenceObject = extensions
+    ? { allOf: [{ $ref: getSchemaPath(ProblemDto) }, { type: 'object', properties: extensions }] }
+    : { $ref: getSchemaPath(ProblemDto) };
+  const decorator = ApiResponse({ status, description: description ?? generic, content: { 'application/problem+json': { schema } } });
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      const responses = Reflect.getMetadata(DECORATORS.API_RESPONSE, descriptor.value) as Record<string, { description?: string }> | undefined;
+      const existing = responses?.[status];
+      if (existing && typeof entry === 'number') return descriptor;
+      if (existing && existing.description === generic) {
+        const others = { ...responses };
+        delete others[status];
+        Reflect.defineMetadata(DECORATORS.API_RESPONSE, others, descriptor.value);
+      }
+    }
+    return (decorator as (t: object, k?: string | symbol, d?: PropertyDescriptor) => unknown)(target, key, descriptor);
+  }) as MethodDecorator & ClassDecorator;
 }
 
 export class PageInfoDto {
@@ -163,6 +191,7 @@ export function ApiListQuery(spec: ListSpec, dynamic?: DynamicListFields, option
 /** Documents the body of `POST /<resource>/search` from the spec. */
 export function ApiSearchBody(spec: ListSpec, dynamic?: DynamicListFields): MethodDecorator {
   const fields = filterFields(spec).map((f) => f.name);
+  const defaultSort = spec.defaultSort.map((k) => (k.desc ? '-' : '') + k.field.name);
   const condition: SchemaObject = {
     type: 'object',
     required: ['field', 'op', 'value'],
@@ -191,10 +220,21 @@ export function ApiSearchBody(spec: ListSpec, dynamic?: DynamicListFields): Meth
         additionalProperties: false,
         properties: {
           filter: { oneOf: [condition, group('and'), group('or')] },
-          sort: { type: 'string', description: sortDescription(spec) },
+          ...(spec.search.length || spec.textSearch ? { q: { type: 'string', maxLength: 200 } } : {}),
+          sort: {
+            description: `${sortDescription(spec)} Or the same keys as an array of strings.`,
+            oneOf: [
+              { type: 'string', example: defaultSort.join(',') },
+              {
+                type: 'array',
+                maxItems: MAX_SORT_KEYS,
+                items: { type: 'string' },
+                example: defaultSort,
+              },
+            ],
+          },
           limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
           cursor: { type: 'string' },
-          ...(spec.search.length || spec.textSearch ? { q: { type: 'string', maxLength: 200 } } : {}),
         },
         example: { filter: { and: [{ field: fields[0] ?? 'id', op: 'isNull', value: false }] }, limit: 50 },
       },

@@ -3,6 +3,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Actor, scopeOf } from '../../../platform/access/actor';
 import { allResources } from '../../../platform/access/resources';
+import { NotificationsService } from '../../../platform/notifications/notifications.service';
 import { PositionalParams } from '../../../platform/query/sql';
 import { scopeCondition } from '../../../platform/records/scope';
 import type { MeetingAttendee } from './domain/activity.types';
@@ -20,6 +21,8 @@ export interface SubjectMoveReceipt {
     /** Of those, the ones already linked to the primary too (the primary keeps them on undo). */
     sharedActivityIds: string[];
     timelineEntryIds: string[];
+    /** Meetings whose attendees named the duplicate contact: the positions that name the primary now (absent on older receipts). */
+    attendees?: { activityId: string; indexes: number[] }[];
   }[];
 }
 
@@ -46,17 +49,22 @@ export const ERASED = '[erased]';
  */
 @Injectable()
 export class ActivitiesFacade {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   /**
-   * Merging: the activities and timeline entries of the duplicates now relate to the primary.
-   * An activity already linked to the primary keeps one link; the receipt lists exactly what
-   * moved, so `undoMove` puts back only that.
+   * Merging: the activities and timeline entries of the duplicates now relate to the primary,
+   * and so do meeting attendees that named a duplicate contact. An activity already linked to
+   * the primary keeps one link; the receipt lists exactly what moved, so `undoMove` puts back
+   * only that. Each activity that changed is a new version (its ETag changes).
    */
   @Transactional()
   async moveSubject(type: MergeableSubject, fromIds: readonly string[], toId: string): Promise<SubjectMoveReceipt> {
     const tx = this.txHost.tx;
     const receipt: SubjectMoveReceipt = { type, toId, moved: [] };
+    const changed = new Set<string>();
     for (const fromId of fromIds.filter((id) => id !== toId)) {
       // TypeORM answers a DELETE/UPDATE … RETURNING with [rows, affected].
       const [links]: [{ activity_id: string }[], number] = await tx.query(
@@ -84,16 +92,60 @@ export class ActivitiesFacade {
         `UPDATE contacts.timeline_entries SET subject_id = $3 WHERE subject_type = $1 AND subject_id = $2 RETURNING id`,
         [type, fromId, toId],
       );
-      receipt.moved.push({ fromId, activityIds, sharedActivityIds: shared.map((r) => r.activity_id), timelineEntryIds: entries.map((e) => e.id) });
+      const attendees = type === 'contact' ? await this.moveAttendees(fromId, toId) : [];
+      for (const id of [...activityIds, ...attendees.map((a) => a.activityId)]) changed.add(id);
+      receipt.moved.push({ fromId, activityIds, sharedActivityIds: shared.map((r) => r.activity_id), timelineEntryIds: entries.map((e) => e.id), attendees });
     }
+    await this.bumpVersions([...changed]);
     return receipt;
   }
 
-  /** Undoing a merge: what moved goes back to the duplicates it came from. */
+  /** Attendees naming `fromId` name `toId` instead; returns the positions changed, by meeting. */
+  private async moveAttendees(fromId: string, toId: string): Promise<{ activityId: string; indexes: number[] }[]> {
+    const [rows]: [{ id: string; indexes: number[] }[], number] = await this.txHost.tx.query(
+      `WITH hit AS (
+         SELECT a.id, array_agg((t.i - 1)::int ORDER BY t.i) AS indexes
+           FROM contacts.activities a CROSS JOIN LATERAL jsonb_array_elements(a.attendees) WITH ORDINALITY t(x, i)
+          WHERE a.attendees @> jsonb_build_array(jsonb_build_object('contactId', $1::text)) AND t.x->>'contactId' = $1::text
+          GROUP BY a.id)
+       UPDATE contacts.activities a SET attendees = COALESCE((
+           SELECT jsonb_agg(CASE WHEN (t.i - 1)::int = ANY(hit.indexes) THEN jsonb_set(t.x, '{contactId}', to_jsonb($2::text)) ELSE t.x END ORDER BY t.i)
+             FROM jsonb_array_elements(a.attendees) WITH ORDINALITY t(x, i)), '[]'::jsonb)
+         FROM hit WHERE a.id = hit.id
+       RETURNING a.id, hit.indexes`,
+      [fromId, toId],
+    );
+    return rows.map((r) => ({ activityId: r.id, indexes: r.indexes })).sort((a, b) => a.activityId.localeCompare(b.activityId));
+  }
+
+  /** Undo of `moveAttendees`: the positions it changed that still name `toId` name `fromId` again. */
+  private async moveBackAttendees(moved: readonly { activityId: string; indexes: number[] }[], fromId: string, toId: string): Promise<void> {
+    if (!moved.length) return;
+    await this.txHost.tx.query(
+      `UPDATE contacts.activities a SET attendees = COALESCE((
+           SELECT jsonb_agg(CASE WHEN (t.i - 1)::int = ANY(r.indexes) AND t.x->>'contactId' = $2::text THEN jsonb_set(t.x, '{contactId}', to_jsonb($3::text)) ELSE t.x END ORDER BY t.i)
+             FROM jsonb_array_elements(a.attendees) WITH ORDINALITY t(x, i)), '[]'::jsonb)
+         FROM (SELECT (e->>'activityId')::uuid AS id, ARRAY(SELECT jsonb_array_elements_text(e->'indexes')::int) AS indexes
+                 FROM jsonb_array_elements($1::jsonb) e) r
+        WHERE a.id = r.id`,
+      [JSON.stringify(moved), toId, fromId],
+    );
+  }
+
+  /** What relates to an activity is part of it: a merge (or its undo) that moved its links or attendees makes it a new version. */
+  private async bumpVersions(activityIds: readonly string[]): Promise<void> {
+    if (!activityIds.length) return;
+    await this.txHost.tx.query(`UPDATE contacts.activities SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[])`, [activityIds]);
+  }
+
+  /** Undoing a merge: what moved goes back to the duplicates it came from (each activity concerned a new version again). */
   @Transactional()
   async undoMove(receipt: SubjectMoveReceipt): Promise<void> {
     const tx = this.txHost.tx;
+    const changed = new Set<string>();
     for (const m of receipt.moved) {
+      for (const id of [...m.activityIds, ...(m.attendees ?? []).map((a) => a.activityId)]) changed.add(id);
+      await this.moveBackAttendees(m.attendees ?? [], m.fromId, receipt.toId);
       if (m.activityIds.length) {
         await tx.query(
           `INSERT INTO contacts.activity_links (activity_id, subject_type, subject_id)
@@ -111,6 +163,7 @@ export class ActivitiesFacade {
         await tx.query(`UPDATE contacts.timeline_entries SET subject_id = $2 WHERE id = ANY($1::uuid[])`, [m.timelineEntryIds, m.fromId]);
       }
     }
+    await this.bumpVersions([...changed]);
   }
 
   /**
@@ -164,6 +217,8 @@ export class ActivitiesFacade {
    * of the person in it (subject, body, outcome, attendee names) passed through `redact`; the
    * erased contact stays linked, as an anonymous record. Whatever the caller's scope: the
    * person must be gone everywhere. Ids and types stay, so counts and reports still add up.
+   * The notifications about these activities (task reminders, any user's) quote their text
+   * and get the same treatment: blanked, or the person's mentions redacted.
    * Not audited here: a diff would copy the very data being erased into the audit log; the
    * caller audits the erasure itself and rewrites the activities' history (hence the ids).
    */
@@ -216,6 +271,9 @@ export class ActivitiesFacade {
       `UPDATE contacts.timeline_entries SET summary = $2 WHERE subject_type = 'contact' AND subject_id = $1 AND summary IS NOT NULL`,
       [contactId, ERASED],
     );
-    return { activities: rows.length, timelineEntries: entries, soleActivityIds: rows.filter((r) => r.sole).map((r) => r.id), sharedActivityIds };
+    const soleActivityIds = rows.filter((r) => r.sole).map((r) => r.id);
+    await this.notifications.rewriteAbout('activities', soleActivityIds, () => ERASED);
+    await this.notifications.rewriteAbout('activities', sharedActivityIds, redact);
+    return { activities: rows.length, timelineEntries: entries, soleActivityIds, sharedActivityIds };
   }
 }

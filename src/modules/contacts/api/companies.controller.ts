@@ -176,7 +176,7 @@ export class CompaniesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: CompanyResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, { status: 409, description: 'externalId taken by another live company (UNIQUE_VIOLATION)' })
   async update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateCompanyDto, @IfMatch() ifMatch?: number): Promise<CompanyResponseDto> {
     return toResponse(await this.companies.update(actor, id, body, { ifMatch }));
   }
@@ -201,7 +201,11 @@ export class CompaniesController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: CompanyResponseDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, {
+    status: 409,
+    description: 'externalId taken by another live company (UNIQUE_VIOLATION), or the company was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId`: undo that merge instead)',
+    extensions: { mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' } },
+  })
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<CompanyResponseDto> {
     return toResponse(await this.companies.restore(actor, id, { ifMatch }));
   }

@@ -148,7 +148,7 @@ export class ContactsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: ContactResponseDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, { status: 409, description: 'externalId taken by another live contact (UNIQUE_VIOLATION)' })
   async update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateContactDto, @IfMatch() ifMatch?: number): Promise<ContactResponseDto> {
     return toResponse(await this.contacts.update(actor, id, body, { ifMatch }));
   }
@@ -173,7 +173,11 @@ export class ContactsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiIfMatch()
   @ApiOkResponse({ type: ContactResponseDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, {
+    status: 409,
+    description: 'externalId taken by another live contact (UNIQUE_VIOLATION), or the contact was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId`: undo that merge instead)',
+    extensions: { mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' } },
+  })
   async restore(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @IfMatch() ifMatch?: number): Promise<ContactResponseDto> {
     return toResponse(await this.contacts.restore(actor, id, { ifMatch }));
   }

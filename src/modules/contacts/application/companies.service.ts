@@ -14,6 +14,7 @@ import { CompanyEntity } from '../persistence/company.entity';
 import { CompanyRepository } from '../persistence/company.repository';
 import { ContactRepository } from '../persistence/contact.repository';
 import { listSpecWithCustomFields } from '../persistence/list-specs';
+import { MergeFacade } from '../merge/merge.facade';
 import { cleanTags } from './contact-input';
 import { CustomFieldsService } from './custom-fields.service';
 
@@ -54,6 +55,7 @@ export class CompaniesService {
     private readonly contacts: ContactRepository,
     private readonly customFields: CustomFieldsService,
     private readonly outbox: OutboxService,
+    private readonly merges: MergeFacade,
   ) {}
 
   async listSpec() {
@@ -111,6 +113,8 @@ export class CompaniesService {
   @Transactional()
   async restore(actor: Actor, id: string, opts: WriteOptions = {}): Promise<CompanyView> {
     const company = await this.companies.restore(actor, id, opts);
+    // Scope checked (and the row locked) by the restore above; a refusal rolls it back.
+    await this.merges.refuseRestoreOfMerged('company', id);
     await this.outbox.publish(COMPANY_RESTORED, { companyId: id });
     return this.view(company, await this.customFields.shapes('company'));
   }

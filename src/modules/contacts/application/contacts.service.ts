@@ -13,6 +13,7 @@ import { CompanyRepository } from '../persistence/company.repository';
 import { ContactEntity } from '../persistence/contact.entity';
 import { ContactRepository } from '../persistence/contact.repository';
 import { listSpecWithCustomFields } from '../persistence/list-specs';
+import { MergeFacade } from '../merge/merge.facade';
 import { ContactData, contactData, ContactInput } from './contact-input';
 import { CustomFieldsService } from './custom-fields.service';
 
@@ -39,6 +40,7 @@ export class ContactsService {
     private readonly companies: CompanyRepository,
     private readonly customFields: CustomFieldsService,
     private readonly outbox: OutboxService,
+    private readonly merges: MergeFacade,
   ) {}
 
   /** The list spec of this moment: built-in fields plus the live custom fields. */
@@ -100,6 +102,8 @@ export class ContactsService {
   @Transactional()
   async restore(actor: Actor, id: string, opts: WriteOptions = {}): Promise<ContactView> {
     const contact = await this.contacts.restore(actor, id, opts);
+    // Scope checked (and the row locked) by the restore above; a refusal rolls it back.
+    await this.merges.refuseRestoreOfMerged('contact', id);
     await this.outbox.publish(CONTACT_RESTORED, { contactId: id });
     return this.view(contact, await this.customFields.shapes('contact'));
   }

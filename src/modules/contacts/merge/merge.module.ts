@@ -12,6 +12,7 @@ import { CompanyReferencesRepository } from './persistence/company-references.re
 import { ContactErasures } from './persistence/contact-erasures';
 import { ContactMergeEntity } from './persistence/contact-merge.entity';
 import { ContactMergePersonalData } from './persistence/merge-personal-data';
+import { MergeFacade } from './merge.facade';
 
 /**
  * Merging duplicate contacts (`/contacts/merge`) and companies (`/companies/merge`), and undoing
@@ -20,6 +21,7 @@ import { ContactMergePersonalData } from './persistence/merge-personal-data';
 @Module({
   imports: [TypeOrmModule.forFeature([ContactMergeEntity, CompanyMergeEntity]), ActivitiesModule, ConsentModule],
   controllers: [MergeController, CompanyMergeController],
-  providers: [MergeEngine, MergeService, CompanyMergeService, CompanyReferencesRepository, ContactErasures, ContactMergePersonalData],
+  providers: [MergeEngine, MergeService, CompanyMergeService, CompanyReferencesRepository, ContactErasures, ContactMergePersonalData, MergeFacade],
+  exports: [MergeFacade],
 })
 export class MergeModule {}

@@ -1,11 +1,9 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, StreamableFile } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { catchError } from 'rxjs/operators';
 import type { Actor } from '../../access/actor';
-import { PROBLEM_CONTENT_TYPE } from '../../errors/problem';
-import { problemOf } from '../problem.filter';
 import { StoredHeaders } from './idempotency-key.entity';
 import { IdempotencyStore, IdempotentRequest, StoredResponse } from './idempotency.store';
 import {
@@ -20,11 +18,33 @@ import {
   setBodyClaim,
 } from './idempotency-key';
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-/** Headers of the first answer that a replay repeats (besides Content-Type). */
-const REPLAYED_HEADERS = ['location', 'etag'];
+/** Headers of the first answer that a replay repeats. */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'retry-after', 'www-authenticate', 'allow'];
 
 type Request = FastifyRequest & { actor?: Actor };
+
+/** What settles a claimed key once its answer goes out (set on the request by the interceptor). */
+const SETTLE_ON_SEND = Symbol('idempotency settle on send');
+type WithSettle = { [SETTLE_ON_SEND]?: (reply: FastifyReply, payload: unknown) => Promise<void> };
+/** Set on the Fastify instance by registerIdempotencyHook. */
+const HOOKED = Symbol('idempotency onSend hook');
+
+/**
+ * The Fastify `onSend` hook that stores the answer of a request holding an Idempotency-Key
+ * claim as the caller gets it: after every interceptor, filter and serializer, so headers set
+ * around the handler (Location, ETag by their interceptors, in any decorator order) are part of
+ * it. It runs before the first byte goes out: a retry sent once the answer arrived gets the replay.
+ */
+export function registerIdempotencyHook(fastify: FastifyInstance): void {
+  (fastify as unknown as Record<symbol, boolean>)[HOOKED] = true;
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const settle = (request as WithSettle)[SETTLE_ON_SEND];
+    if (!settle) return done(null, payload);
+    (request as WithSettle)[SETTLE_ON_SEND] = undefined;
+    // settle never rejects (it logs), and never holds the answer back beyond its own statement.
+    void settle(reply, payload).then(() => done(null, payload));
+  });
+}
 
 /** Thrown out of a handler whose body digest finds the key answered already: the interceptor replays that answer. */
 class Replay extends Error {
@@ -36,8 +56,10 @@ class Replay extends Error {
 /**
  * Idempotency-Key on routes marked `@Idempotent()`. Runs after the guards, so the key is
  * scoped to the authenticated actor (`anonymous` on public routes), and around the pipes and
- * the handler, so the answer it stores is the one the caller got: the handler's value, or the
- * problem document of the error it threw.
+ * the handler. The answer it stores is the one the caller got (the handler's value or the
+ * problem document of the error it threw, with the headers every interceptor set): it is taken
+ * from the reply as it goes out (registerIdempotencyHook), whatever the order of the route's
+ * interceptors.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -60,6 +82,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     let base: Omit<IdempotentRequest, 'hash'>;
     let path: string;
     try {
+      if (!(request.server as unknown as Record<symbol, boolean | undefined>)[HOOKED]) {
+        throw new Error('Idempotency-Key needs registerIdempotencyHook on the Fastify instance (configureHttpApp)');
+      }
       path = request.url.split('?')[0];
       base = { actorId: request.actor?.id ?? 'anonymous', key: parseIdempotencyKey(header), method: request.method, path: path.slice(0, 2048) };
     } catch (err) {
@@ -68,16 +93,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     if (body === 'digest') {
       // The handler reads the body itself; it claims the key once it has (claimIdempotencyKey).
-      let claimed: { req: IdempotentRequest; claimId: string } | null = null;
+      let claimed = false;
       setBodyClaim(request, async (digest) => {
         if (claimed) throw new Error('Idempotency-Key claimed twice in one request');
         const req = { ...base, hash: requestHash(request.method, path, request.query, digest) };
         const claim = await this.store.claim(req);
         if (claim.outcome === 'replay') throw new Replay(claim.response);
         if (claim.outcome !== 'claimed') throw claim.outcome === 'mismatch' ? idempotencyKeyReused() : idempotencyKeyInFlight();
-        claimed = { req, claimId: claim.claimId };
+        claimed = true;
+        this.settleOnSend(request, req, claim.claimId);
       });
-      return this.settled(next.handle(), request, reply, () => claimed);
+      return next.handle().pipe(
+        catchError((err: unknown) => (err instanceof Replay ? of(this.replay(reply, err.response)) : throwError(() => err))),
+      );
     }
 
     const req = { ...base, hash: requestHash(request.method, path, request.query, request.body) };
@@ -91,50 +119,36 @@ export class IdempotencyInterceptor implements NestInterceptor {
           case 'replay':
             return of(this.replay(reply, claim.response));
         }
-        return this.settled(next.handle(), request, reply, () => ({ req, claimId: claim.claimId }));
-      }),
-    );
-  }
-
-  /** The handler's answer, stored under the claim (once there is one) as the caller gets it. */
-  private settled(answer: Observable<unknown>, request: Request, reply: FastifyReply, claimOf: () => { req: IdempotentRequest; claimId: string } | null): Observable<unknown> {
-    return answer.pipe(
-      mergeMap(async (body: unknown) => {
-        const claimed = claimOf();
-        if (claimed) await this.settle(claimed.req, claimed.claimId, this.storable(reply, body));
-        return body;
-      }),
-      catchError((err: unknown) => {
-        if (err instanceof Replay) return of(this.replay(reply, err.response));
-        const claimed = claimOf();
-        if (!claimed) return throwError(() => err);
-        const { mapped, problem } = problemOf(err, request);
-        // 5xx: our failure, worth a retry. 400: malformed, nothing was done; the caller may fix the body and reuse the key.
-        const keep = mapped.status < 500 && mapped.status !== 400;
-        const response: StoredResponse | null = keep
-          ? { status: mapped.status, headers: { ...mapped.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(problem) }
-          : null;
-        return from(this.settle(claimed.req, claimed.claimId, response)).pipe(mergeMap(() => throwError(() => err)));
+        this.settleOnSend(request, req, claim.claimId);
+        return next.handle();
       }),
     );
   }
 
   /**
-   * The answer as the caller gets it, or null when it cannot be replayed: a body that is not
-   * JSON (files, streams), or a reply the handler sent itself through `@Res()`.
+   * Whatever answer the request gets, success or problem, is stored under the claim when it is
+   * sent (registerIdempotencyHook), or the key released when it is not worth replaying.
    */
-  private storable(reply: FastifyReply, body: unknown): StoredResponse | null {
-    if (reply.sent) return null;
-    if (body instanceof StreamableFile || Buffer.isBuffer(body) || typeof (body as { pipe?: unknown } | null)?.pipe === 'function') return null;
+  private settleOnSend(request: Request, req: IdempotentRequest, claimId: string): void {
+    (request as WithSettle)[SETTLE_ON_SEND] = (reply, payload) => this.settle(req, claimId, this.storable(reply, payload));
+  }
+
+  /**
+   * The answer as the caller gets it, or null when it is not kept: a 5xx (our failure, worth a
+   * retry), a 400 (malformed, nothing was done; the caller may fix the body and reuse the key),
+   * or a body that is not text (files, streams).
+   */
+  private storable(reply: FastifyReply, payload: unknown): StoredResponse | null {
+    const status = reply.statusCode;
+    if (status >= 500 || status === 400) return null;
+    if (payload !== undefined && payload !== null && typeof payload !== 'string') return null;
     const headers: StoredHeaders = {};
     for (const name of REPLAYED_HEADERS) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    if (body === undefined) return { status: reply.statusCode, headers, body: null };
-    headers['content-type'] = JSON_CONTENT_TYPE;
-    // Fastify serialises a handler's value with JSON.stringify too: the replay is byte-identical.
-    return { status: reply.statusCode, headers, body: JSON.stringify(body) };
+    // Fastify hands onSend the serialized body: the replay is byte-identical.
+    return { status, headers, body: typeof payload === 'string' ? payload : null };
   }
 
   /** Stores the answer, or releases the key when there is none worth replaying. Never fails the request. */

@@ -10,7 +10,7 @@ const TOO_MANY = applyDecorators(
   ApiExtraModels(ProblemDto),
   ApiResponse({
     status: 429,
-    description: 'Too many failed sign-ins from this address; see Retry-After',
+    description: 'Too many failed sign-ins from this address, or over the rate limit; see Retry-After',
     headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
     content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
   }),

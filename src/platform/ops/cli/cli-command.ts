@@ -48,6 +48,8 @@ export interface CliCommandMeta {
   usage: string;
   options?: NonNullable<ParseArgsConfig['options']>;
   positionals?: readonly CliPositional[];
+  /** Extra lines of `crm help <name>` (say, exit codes beyond 0, 1 and 2). */
+  details?: string;
   /**
    * Adds `--as <user email>`: the command acts as that active user, seeing and changing only what
    * the user's role and teams allow. Without `--as` it acts as the system (every record), like

@@ -89,7 +89,7 @@ export function toCommand({ meta, type }: DiscoveredCliCommand): Command {
     usage: meta.actAs ? `${meta.usage} [--as <user email>]` : meta.usage,
     options: meta.actAs ? { ...meta.options, as: { type: 'string' } } : { ...meta.options },
     positionals: meta.positionals ?? [],
-    details: meta.actAs ? AS_DETAILS : undefined,
+    details: [meta.actAs ? AS_DETAILS : undefined, meta.details].filter(Boolean).join('\n\n') || undefined,
     run: async (args, ctx) => {
       const as = args.values.as;
       if (typeof as === 'string' && !isEmailAddress(as)) throw new UsageError(`--as: "${as}" is not an email address.`);

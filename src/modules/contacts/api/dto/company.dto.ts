@@ -33,7 +33,7 @@ export class UpdateCompanyDto {
   @MaxLength(100)
   industry?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, example: 120, description: 'Size: number of employees' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 10_000_000, example: 120, description: 'Size: number of employees' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -75,7 +75,8 @@ export class UpdateCompanyDto {
 }
 
 export class CreateCompanyDto extends UpdateCompanyDto {
-  @ApiProperty({ maxLength: 200, example: 'Baltic Timber SIA' })
+  // required: stated, as the parent's optional property metadata is inherited and merged into this.
+  @ApiProperty({ required: true, maxLength: 200, example: 'Baltic Timber SIA' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -96,7 +97,7 @@ export class CompanyResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Values of live custom field definitions' }) customFields: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) teamId: string | null;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deletedAt: string | null;

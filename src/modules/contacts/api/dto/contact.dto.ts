@@ -178,7 +178,7 @@ export class ContactResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Values of live custom field definitions' }) customFields: Record<string, unknown>;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) ownerId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) teamId: string | null;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while in the recycle bin' }) deletedAt: string | null;

@@ -88,7 +88,7 @@ export class CustomFieldResponseDto {
   @ApiProperty() required: boolean;
   @ApiProperty({ type: [String] }) options: string[];
   @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while the definition is in the recycle bin' }) deletedAt: string | null;

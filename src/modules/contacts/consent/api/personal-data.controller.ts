@@ -34,11 +34,18 @@ export class PersonalDataController {
   @ApiOperation({
     summary: 'Erase a person\'s data (GDPR erasure, cannot be undone)',
     description:
-      'Replaces personal data with anonymous values: the contact\'s name, emails, phones, job title, address and personal custom fields (text, url, email, date); the person in activities and timeline summaries (in activities shared with other contacts, each mention of the person\'s names, emails and phones in the text and in the activity\'s history); the values in the record\'s audit history. Contacts merged into this one by merges not undone are the same person and are erased too, and those merges can no longer be undone; a contact that was itself merged into another is refused (409 `ALREADY_MERGED`, with `mergeId` and, when the caller may see it, `primaryId`: erase that one). Keeps ids, owner, team, stage, tags, company links and the consent ledger. The erasure is audited without personal data. Needs the delete permission on the contact (recycle bin included).',
+      'Replaces personal data with anonymous values: the contact\'s name, emails, phones, job title, address and personal custom fields (text, url, email, date); the person in activities and timeline summaries (in activities shared with other contacts, each mention of the person\'s names, emails and phones in the text and in the activity\'s history); notifications quoting those activities (task reminders), alike; the values in the record\'s audit history (ids, timestamps and earlier erasures stay); answers kept for `Idempotency-Key` replays that hold the contact or those activities: a retry under such a key gets 409 `IDEMPOTENCY_KEY_ERASED` instead, and is not run again. Contacts merged into this one by merges not undone are the same person and are erased too, and those merges can no longer be undone; a contact that was itself merged into another is refused (409 `ALREADY_MERGED`, with `mergeId` and, when the caller may see it, `primaryId`: erase that one). Keeps ids, owner, team, stage, tags, company links and the consent ledger. The erasure is audited without personal data. Needs the delete permission on the contact (recycle bin included).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The contact' })
   @ApiOkResponse({ type: ErasureResponseDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, {
+    status: 409,
+    description: 'The contact was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId` and, when you may see it, `primaryId`: erase that one)',
+    extensions: {
+      mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands' },
+      primaryId: { type: 'string', format: 'uuid', description: 'The contact it was merged into, when you may see it' },
+    },
+  })
   async erase(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<ErasureResponseDto> {
     return toErasureResponse(await this.personalData.erase(actor, id));
   }

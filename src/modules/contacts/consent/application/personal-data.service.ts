@@ -6,6 +6,7 @@ import { AuditLogEntity } from '../../../../platform/audit/audit-log.entity';
 import { AuditQueryService } from '../../../../platform/audit/audit-query.service';
 import { AuditEntry, AuditService } from '../../../../platform/audit/audit.service';
 import { conflict, DomainError } from '../../../../platform/errors/domain-error';
+import { IdempotencyErasure } from '../../../../platform/http/idempotency/idempotency-erasure';
 import { OutboxService } from '../../../../platform/queue/outbox.service';
 import { ActivitiesFacade, ContactActivityData, ERASED } from '../../activities/activities.facade';
 import { ContactPersonalRecord, ContactsFacade } from '../../contacts.facade';
@@ -35,12 +36,39 @@ export interface ErasureReport {
   mergedContactIds: string[];
 }
 
+/** The record's own bookkeeping (ids and timestamps): not about the person, kept as the record keeps it. */
+const RECORD_AUDIT_FIELDS = ['id', 'createdAt', 'updatedAt', 'version', 'deletedAt'];
 /** Audited fields whose values say nothing about the person: an erasure leaves them in the history. */
-const NON_PERSONAL_AUDIT_FIELDS = ['ownerId', 'teamId', 'lifecycleStage', 'source', 'tags', 'companyLinks', 'deletedAt', 'merge'];
-/** The same for activities: who owns or must do it and its state stay, its text and addresses go. */
-const NON_PERSONAL_ACTIVITY_AUDIT_FIELDS = ['ownerId', 'teamId', 'assigneeId', 'type', 'status', 'priority', 'deletedAt'];
-/** An activity shared with other people keeps what links it to them: ids, no text. */
-const SHARED_ACTIVITY_AUDIT_KEEP = [...NON_PERSONAL_ACTIVITY_AUDIT_FIELDS, 'contactIds', 'companyIds', 'dealIds', 'ticketIds'];
+const NON_PERSONAL_AUDIT_FIELDS = [...RECORD_AUDIT_FIELDS, 'ownerId', 'teamId', 'lifecycleStage', 'source', 'tags', 'companyLinks', 'merge'];
+/**
+ * The same for activities: who owns or must do it, its state and its times stay (the erased
+ * record keeps them too, for counts and reports), its text and addresses go.
+ */
+const NON_PERSONAL_ACTIVITY_AUDIT_FIELDS = [
+  ...RECORD_AUDIT_FIELDS,
+  'ownerId',
+  'teamId',
+  'assigneeId',
+  'type',
+  'status',
+  'priority',
+  'direction',
+  'durationSeconds',
+  'occurredAt',
+  'startAt',
+  'endAt',
+  'dueAt',
+  'remindAt',
+  'reminderSentAt',
+  'completedAt',
+  // What it relates to: ids (the erased contact stays linked, as an anonymous record).
+  'contactIds',
+  'companyIds',
+  'dealIds',
+  'ticketIds',
+];
+/** An activity shared with other people keeps the same: its text is redacted, not blanked. */
+const SHARED_ACTIVITY_AUDIT_KEEP = NON_PERSONAL_ACTIVITY_AUDIT_FIELDS;
 const AUDIT_PAGE = 500;
 
 /**
@@ -60,6 +88,7 @@ export class PersonalDataService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly holders: PersonalDataHolders,
+    private readonly idempotency: IdempotencyErasure,
   ) {}
 
   // ConsentModule sits inside ContactsModule, which imports it: the facade is looked up at run time.
@@ -94,7 +123,9 @@ export class PersonalDataService {
    * and such a merge can no longer be undone. Activities shared with other people keep their
    * text with each mention of the person (names, emails, phones) blanked, in the record and
    * its history alike. The consent ledger stays: it holds no personal data, and proving a
-   * withdrawal outlives the person's details.
+   * withdrawal outlives the person's details. Copies follow: the notifications quoting the
+   * activities, and the answers kept for Idempotency-Key replays that hold the contact or the
+   * activities (a retry under such a key gets 409 IDEMPOTENCY_KEY_ERASED, not the person back).
    */
   @Transactional()
   async erase(actor: Actor, contactId: string): Promise<ErasureReport> {
@@ -137,6 +168,7 @@ export class PersonalDataService {
     for (const id of sole) auditEntries += await this.audit.scrubValues('activities', id, ERASED, NON_PERSONAL_ACTIVITY_AUDIT_FIELDS);
     auditEntries += await this.audit.rewriteValues('activities', [...shared].filter((id) => !sole.has(id)), (v) => redactDeep(v, redact), SHARED_ACTIVITY_AUDIT_KEEP);
     for (const r of records) for (const holder of this.holders.all()) otherRecords += await holder.erase(r.id);
+    otherRecords += await this.idempotency.forgetResponsesMentioning([...records.map((r) => r.id), ...sole, ...shared]);
 
     const report: ErasureReport = { contactId, activities, timelineEntries, auditEntries, otherRecords, mergedContactIds };
     const audited: AuditEntry[] = [

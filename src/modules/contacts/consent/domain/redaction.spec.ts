@@ -15,6 +15,15 @@ describe('redactor', () => {
     expect(anna('Order 129997766 and 2999776612 stay')).toBe('Order 129997766 and 2999776612 stay');
   });
 
+  it('replaces an email whole even where a name of the person is part of it', () => {
+    const zoe = redactor({ names: [{ firstName: 'Zoe', lastName: 'Zed' }], emails: ['zoe@z.test', 'zoe@zed.test'], phones: [] }, X);
+    expect(zoe('mail zoe@z.test end')).toBe(`mail ${X} end`);
+    expect(zoe('mail ZOE@ZED.test or Zoe')).toBe(`mail ${X} or ${X}`);
+    expect(zoe('Zed zoe@z.test')).toBe(`${X} ${X}`);
+    const vera = redactor({ names: [{ firstName: 'Vera', lastName: null }], emails: ['vera@v.test'], phones: [] }, X);
+    expect(vera('write to vera@v.test, Vera')).toBe(`write to ${X}, ${X}`);
+  });
+
   it('keeps the rest of the text exactly, accents of other words included', () => {
     expect(anna('Tikšanās ar Annu — Rīga')).toBe('Tikšanās ar Annu — Rīga');
     expect(anna('')).toBe('');

@@ -66,7 +66,8 @@ function phonePatterns(phone: string): string[] {
  * A function that replaces every mention of the person in a text with `replacement`: their
  * full name (either order), first and last names as whole words, each email and each phone
  * (international or national, spaced or not), whatever the case and accents ("Bērziņa",
- * "BERZINA"). Longer mentions win, so "Anna Bērziņa" becomes one replacement, not two.
+ * "BERZINA"). Longer mentions win wherever two overlap, so "Anna Bērziņa" becomes one
+ * replacement, not two, and "zoe@z.test" is replaced whole rather than the name in it.
  */
 export function redactor(person: PersonIdentifiers, replacement: string): (text: string) => string {
   const patterns = [
@@ -74,23 +75,31 @@ export function redactor(person: PersonIdentifiers, replacement: string): (text:
     ...person.emails.filter((e) => e.trim()).map((e) => `(?<![\\w.+-])${foldedPattern(e)}(?![\\w-])`),
     ...person.phones.flatMap(phonePatterns),
   ];
-  const unique = [...new Set(patterns)].sort((a, b) => b.length - a.length);
+  const unique = [...new Set(patterns)].map((p) => new RegExp(p, 'gu'));
   if (!unique.length) return (text) => text;
-  const source = unique.map((p) => `(?:${p})`).join('|');
   return (text) => {
     if (!text) return text;
     const { folded, starts, ends } = fold(text);
+    // Each pattern on its own: one alternation would take whichever matches first at a position
+    // (the name in "zoe@z.test"), not the longest mention there.
+    const found: { from: number; to: number }[] = [];
+    for (const re of unique) {
+      for (const m of folded.matchAll(re)) {
+        if (m[0].length) found.push({ from: starts[m.index], to: ends[m.index + m[0].length - 1] });
+      }
+    }
+    if (!found.length) return text;
+    found.sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from);
+    const taken: { from: number; to: number }[] = [];
+    for (const f of found) if (!taken.some((t) => f.from < t.to && t.from < f.to)) taken.push(f);
+    taken.sort((a, b) => a.from - b.from);
     let out = '';
     let copied = 0;
-    for (const m of folded.matchAll(new RegExp(source, 'gu'))) {
-      if (!m[0].length) continue;
-      const from = starts[m.index];
-      const to = ends[m.index + m[0].length - 1];
-      if (from < copied) continue;
-      out += text.slice(copied, from) + replacement;
-      copied = to;
+    for (const t of taken) {
+      out += text.slice(copied, t.from) + replacement;
+      copied = t.to;
     }
-    return copied ? out + text.slice(copied) : text;
+    return out + text.slice(copied);
   };
 }
 

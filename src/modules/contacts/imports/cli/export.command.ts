@@ -5,8 +5,8 @@ import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { Actor, scopeOf } from '../../../../platform/access/actor';
-import { DomainError, forbidden } from '../../../../platform/errors/domain-error';
+import { Actor } from '../../../../platform/access/actor';
+import { DomainError } from '../../../../platform/errors/domain-error';
 import { CliCommand, CliCommandContext, CliCommandHandler, EXIT_OK, ParsedArgs, UsageError } from '../../../../platform/ops/cli/cli-command';
 import { Progress, progress } from '../../../../platform/ops/cli/progress';
 import { parseListQueryString } from '../../../../platform/query/list-query';
@@ -14,9 +14,11 @@ import { CustomFieldsService } from '../../application/custom-fields.service';
 import { CompanyRepository } from '../../persistence/company.repository';
 import { ContactRepository } from '../../persistence/contact.repository';
 import { listSpecWithCustomFields } from '../../persistence/list-specs';
+import { ExportController } from '../api/export.controller';
 import { ExportEntity, ExportService } from '../application/export.service';
 import { CsvRecordCounter } from './csv-records';
 import { ExportQuery, exportQueryFromFilter } from './export-filter';
+import { assertMayCall } from './route-permission';
 
 const ENTITIES: readonly ExportEntity[] = ['contacts', 'companies'];
 const ONE: Record<ExportEntity, string> = { contacts: 'contact', companies: 'company' };
@@ -57,7 +59,8 @@ export class ExportCommand implements CliCommandHandler {
     const out = args.values.out as string | undefined;
     if (out !== undefined && out.trim() === '') throw new UsageError('--out: give a file path, or - for stdout.');
     const query = exportQueryFromFilter(args.values.filter as string | undefined);
-    if (scopeOf(ctx.actor, entity, 'read') === 'none') throw forbidden(`The role ${ctx.actor.roleName} may not read ${entity}.`);
+    // What GET /api/v1/<entity>/export requires (its @RequirePermission), refused with its 403.
+    assertMayCall(ctx.actor, ExportController, entity);
 
     const toFile = out !== undefined && out !== '-';
     const csv = await this.open(ctx.actor, entity, query);

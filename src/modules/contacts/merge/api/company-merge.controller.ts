@@ -25,7 +25,11 @@ export class CompanyMergeController {
       'One transaction: the primary takes the chosen fields and the union of domains, tags and custom field values; the duplicates\' activities and timeline entries, their contacts\' links (roles kept, one link per contact) and their subsidiaries move to it; the duplicates go to the recycle bin. Needs the update scope on the primary and the delete scope on each duplicate (404 otherwise); a company already merged into another is a 409. Audited, with full snapshots kept for the undo.',
   })
   @ApiOkResponse({ type: CompanyMergeResponseDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, {
+    status: 409,
+    description: 'A company was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId`); or a retry while the request with its Idempotency-Key still runs',
+    extensions: { mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' } },
+  })
   async merge(@CurrentActor() actor: Actor, @Body() body: MergeCompaniesDto): Promise<CompanyMergeResponseDto> {
     return toCompanyMergeResponse(await this.merges.merge(actor, body));
   }
@@ -36,11 +40,18 @@ export class CompanyMergeController {
   @ApiOperation({
     summary: 'Undo a merge of companies',
     description:
-      'Restores the duplicates, moves back what moved (links and subsidiaries that still point at the primary) and puts the primary back as it was. 409 when already undone or when the primary changed since the merge in what the undo puts back (merges into one primary come off in reverse order: once a later one is undone, an earlier one can be).',
+      'Restores the duplicates, moves back what moved (links and subsidiaries that still point at the primary) and puts the primary back as it was. 409 when already undone or when the primary changed since the merge in what the undo puts back (merges into one primary come off in reverse order: once a later one is undone, an earlier one can be), when the primary is in the recycle bin (`MERGE_PRIMARY_DELETED`: restore it first) or was merged into another company since (`MERGE_PRIMARY_MERGED`, with that `mergeId`: undo that merge first). A merged duplicate comes back only through the undo: restoring it by hand is a 409 `ALREADY_MERGED`.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The merge' })
   @ApiOkResponse({ type: CompanyMergeResponseDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, {
+    status: 409,
+    description: 'Undone already (MERGE_ALREADY_UNDONE), the primary changed since (MERGE_PRIMARY_CHANGED), was merged into another (MERGE_PRIMARY_MERGED, with `mergeId`) or is in the recycle bin (MERGE_PRIMARY_DELETED, with `primaryId`)',
+    extensions: {
+      mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' },
+      primaryId: { type: 'string', format: 'uuid', description: 'The primary, in the recycle bin (MERGE_PRIMARY_DELETED)' },
+    },
+  })
   async undo(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<CompanyMergeResponseDto> {
     return toCompanyMergeResponse(await this.merges.undo(actor, id));
   }

@@ -19,7 +19,7 @@ import {
 import { CompanyMergeEntity, CompanyMergeReceipt } from '../persistence/company-merge.entity';
 import { CompanyReferencesRepository } from '../persistence/company-references.repository';
 import { COMPANY_MERGED, COMPANY_MERGE_UNDONE } from '../../events/contacts.events';
-import { MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
+import { found, MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
 
 /**
  * Merging duplicate companies, and undoing it (MergeEngine runs the workflow): the primary takes
@@ -54,6 +54,7 @@ export class CompanyMergeService extends MergeUseCase<CompanyEntity, CompanyMerg
     lockPrimary: (actor, id) => this.companies.lockForUpdate(actor, id),
     lockDuplicate: (actor, id) => this.companies.lockForDelete(actor, id),
     canSee: (actor, id) => this.companies.canRead(actor, id),
+    inRecycleBin: (actor, id) => found(this.companies.findOne(actor, id, { deleted: 'deleted' })),
     fold: async (actor, primary, duplicates, choices: CompanyFieldChoices) => {
       const ids = duplicates.map((d) => d.id);
       const merged = new Set([primary.id, ...ids]);

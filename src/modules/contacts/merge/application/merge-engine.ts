@@ -42,6 +42,8 @@ export interface MergeSubject<T extends MergeTarget, R, F extends string> {
   lockDuplicate(actor: Actor, id: string): Promise<T>;
   /** Whether the actor may see the record, recycle bin included (a 409 must not reveal more than a 404). */
   canSee(actor: Actor, id: string): Promise<boolean>;
+  /** Whether the record is in the recycle bin (asked only of records the actor may see). */
+  inRecycleBin(actor: Actor, id: string): Promise<boolean>;
   /** Moves what points at the duplicates to the primary and gives the primary their fields; returns the receipt and the primary's new version. */
   fold(actor: Actor, primary: T, duplicates: T[], choices: Partial<Record<F, string>>): Promise<{ receipt: R; primaryVersion: number }>;
   remove(actor: Actor, id: string): Promise<void>;
@@ -119,7 +121,9 @@ export class MergeEngine {
    * primary changed since the merge in what the undo puts back (it would silently drop those
    * changes). The check is on that state, not on the version: a later merge into the same
    * primary bumps the version, and once that merge is undone the primary is back as this merge
-   * left it, so this one can be undone in turn (merges come off in reverse order).
+   * left it, so this one can be undone in turn (merges come off in reverse order). A primary
+   * that is not live is a 409 naming why (in the recycle bin, or merged into another record
+   * since) for whoever may see it; 404 only when the caller may not see the merge's primary.
    */
   @Transactional()
   async undo<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, mergeId: string): Promise<MergeRecord<R>> {
@@ -128,21 +132,46 @@ export class MergeEngine {
     const merge = await repo.findOne({ where: { id: mergeId } as never, lock: { mode: 'pessimistic_write' } });
     if (!merge) throw notFound('merge');
     // Out of the caller's scope is a 404 for the merge as for the record.
-    const primary = await subject.lockPrimary(actor, merge.primaryId).catch((err: unknown) => {
-      throw isNotFound(err) ? notFound('merge') : err;
+    const primary = await subject.lockPrimary(actor, merge.primaryId).catch(async (err: unknown) => {
+      throw isNotFound(err) ? await this.primaryUnavailable(subject, actor, merge) : err;
     });
-    if (merge.undoneAt) throw new DomainError('MERGE_ALREADY_UNDONE', 'conflict', 'This merge was undone already.');
-    const refusal = subject.undoRefusal?.(merge);
-    if (refusal) throw refusal;
+    this.refuseUndo(subject, merge);
     if (!leftAsMerged(subject, merge, primary)) {
       throw new DomainError('MERGE_PRIMARY_CHANGED', 'conflict', `The primary ${subject.noun} changed after the merge; undoing it would drop those changes.`);
     }
+    // Undone first: the merge no longer stands, so its duplicates may be restored (restoring a record a standing merge folded in is refused).
+    await repo.update({ id: merge.id } as never, { undoneAt: new Date(), undoneBy: actor.id.slice(0, 64) } as never);
     for (const id of merge.duplicateIds) await subject.restore(actor, id);
     await subject.unfold(actor, merge, primary);
-    await repo.update({ id: merge.id } as never, { undoneAt: new Date(), undoneBy: actor.id.slice(0, 64) } as never);
     await this.audit.record({ actor, resource: subject.resource, recordId: merge.primaryId, action: 'merge_undo', changes: { merge: { from: { mergeId: merge.id }, to: null } } });
     await this.outbox.publish(subject.events.undone, { mergeId: merge.id, primaryId: merge.primaryId, duplicateIds: merge.duplicateIds });
     return repo.findOneByOrFail({ id: merge.id } as never);
+  }
+
+  /** Refused whatever the primary's state: undone already, or the subject's own refusal (a person erased since). */
+  private refuseUndo<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, merge: MergeRecord<R>): void {
+    if (merge.undoneAt) throw new DomainError('MERGE_ALREADY_UNDONE', 'conflict', 'This merge was undone already.');
+    const refusal = subject.undoRefusal?.(merge);
+    if (refusal) throw refusal;
+  }
+
+  /**
+   * Why the merge's primary cannot be locked for the undo. Out of the caller's sight it is a 404
+   * for the merge as for the record; else a 409 naming the cause: merged into another record by
+   * a merge that still stands (undo that one first: merges come off in reverse order), or in the
+   * recycle bin (restore it first). A live primary the caller may see but not update is a 404.
+   */
+  private async primaryUnavailable<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, actor: Actor, merge: MergeRecord<R>): Promise<DomainError> {
+    if (!(await subject.canSee(actor, merge.primaryId))) return notFound('merge');
+    this.refuseUndo(subject, merge);
+    const later = await this.standingMergeOf(subject, merge.primaryId);
+    if (later) {
+      return conflict('MERGE_PRIMARY_MERGED', `The primary ${subject.noun} was merged into another one since, by merge ${later}: undo that merge first.`, { mergeId: later });
+    }
+    if (await subject.inRecycleBin(actor, merge.primaryId)) {
+      return conflict('MERGE_PRIMARY_DELETED', `The primary ${subject.noun} is in the recycle bin: restore it first, then undo the merge.`, { primaryId: merge.primaryId });
+    }
+    return notFound('merge');
   }
 
   /** An erased record keeps only anonymous values: merging would spread them over a live record (and an undo could not split the person again). */
@@ -162,17 +191,23 @@ export class MergeEngine {
       return await lock(id);
     } catch (err) {
       if (!isNotFound(err) || !UUID.test(id)) throw err;
-      const standing = await this.rows(subject)
-        .createQueryBuilder('m')
-        .select('m.id', 'id')
-        .where('m.undone_at IS NULL AND m.duplicate_ids @> ARRAY[CAST(:id AS uuid)]', { id })
-        .orderBy('m.created_at', 'DESC')
-        .getRawOne<{ id: string }>();
+      const standing = await this.standingMergeOf(subject, id);
       if (standing && (await subject.canSee(actor, id))) {
-        throw conflict('ALREADY_MERGED', `This ${subject.noun} was merged into another one; undo that merge first.`, { mergeId: standing.id });
+        throw conflict('ALREADY_MERGED', `This ${subject.noun} was merged into another one; undo that merge first.`, { mergeId: standing });
       }
       throw err;
     }
+  }
+
+  /** The merge still standing that folded the record into another, if any. */
+  private async standingMergeOf<R>(subject: { record: new () => MergeRecord<R> }, id: string): Promise<string | null> {
+    const standing = await this.rows(subject)
+      .createQueryBuilder('m')
+      .select('m.id', 'id')
+      .where('m.undone_at IS NULL AND m.duplicate_ids @> ARRAY[CAST(:id AS uuid)]', { id })
+      .orderBy('m.created_at', 'DESC')
+      .getRawOne<{ id: string }>();
+    return standing?.id ?? null;
   }
 
   private rows<R>(subject: { record: new () => MergeRecord<R> }): Repository<MergeRecord<R>> {
@@ -186,6 +221,16 @@ export class MergeEngine {
 }
 
 const isNotFound = (err: unknown) => err instanceof DomainError && err.kind === 'not_found';
+
+/** Whether a read finds the record: true, or false on its 404 (other errors pass through). */
+export const found = (read: Promise<unknown>): Promise<boolean> =>
+  read.then(
+    () => true,
+    (err: unknown) => {
+      if (isNotFound(err)) return false;
+      throw err;
+    },
+  );
 
 /** Whether the primary is, in what the undo puts back, as the merge left it (merges from before the fingerprint: the same version). */
 function leftAsMerged<T extends MergeTarget, R, F extends string>(subject: MergeSubject<T, R, F>, merge: MergeRecord<R>, primary: T): boolean {

@@ -10,7 +10,7 @@ import { ChoosableField, FieldChoices, mergedInput, MergeSide, restoreInput, und
 import { ContactErasures } from '../persistence/contact-erasures';
 import { ContactMergeEntity, MergeReceipt } from '../persistence/contact-merge.entity';
 import { CONTACT_MERGED, CONTACT_MERGE_UNDONE } from '../../events/contacts.events';
-import { MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
+import { found, MergeEngine, MergeSubject, MergeUseCase } from './merge-engine';
 
 /**
  * Merging duplicate contacts, and undoing it: the primary takes the chosen fields and the union
@@ -44,6 +44,7 @@ export class MergeService extends MergeUseCase<ContactEntity, MergeReceipt, Choo
     lockPrimary: (actor, id) => this.contacts.lockForUpdate(actor, id),
     lockDuplicate: (actor, id) => this.contacts.lockForDelete(actor, id),
     canSee: (actor, id) => this.contacts.canRead(actor, id),
+    inRecycleBin: (actor, id) => found(this.contacts.findOne(actor, id, { deleted: 'deleted' })),
     fold: async (actor, primary, duplicates, choices: FieldChoices) => {
       const ids = duplicates.map((d) => d.id);
       const activities = await this.activities.moveSubject('contact', ids, primary.id);

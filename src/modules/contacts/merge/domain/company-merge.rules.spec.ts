@@ -88,6 +88,13 @@ describe('the primary\'s parent', () => {
     expect(resolveParent(['a', 'd', 'x'], merged, new Set(['p', 'a']), false)).toBe('x');
     expect(() => resolveParent(['a', 'd', 'x'], merged, new Set(['p', 'a']), true)).toThrow(/fieldChoices\.parentCompanyId/);
   });
+
+  it('refuses a chosen parent that is one of the merged companies (the primary would be its own parent)', () => {
+    // x <- p <- d: choosing d's parent (p itself) for p; by default p keeps x.
+    expect(() => resolveParent(['p', 'x'], merged, new Set(['p']), true)).toThrow(/fieldChoices\.parentCompanyId/);
+    expect(() => resolveParent(['d', 'x'], merged, new Set(['p']), true)).toThrow(/fieldChoices\.parentCompanyId/);
+    expect(resolveParent(['p', 'x'], merged, new Set(['p']), false)).toBe('x');
+  });
 });
 
 describe('contact links', () => {

@@ -95,9 +95,11 @@ export function parentSource(all: readonly CompanyMergeSide[], choices: CompanyF
  * cannot be its own parent). A company now under the primary (it was a subsidiary of a
  * duplicate, or of the primary) would close a cycle: when the caller chose that parent it is a
  * 400; by default the primary takes the nearest ancestor above it instead, so a duplicate that
- * sat above the primary hands the primary its own place in the tree.
+ * sat above the primary hands the primary its own place in the tree. A chosen parent that is
+ * itself one of the merged companies would be the primary itself: a 400 too.
  */
 export function resolveParent(chain: readonly string[], merged: ReadonlySet<string>, underPrimary: ReadonlySet<string>, chosen: boolean): string | null {
+  if (chosen && chain.length && merged.has(chain[0])) throw invalid('fieldChoices.parentCompanyId', 'would make the company its own parent');
   for (const id of chain) {
     if (merged.has(id)) continue;
     if (!underPrimary.has(id)) return id;

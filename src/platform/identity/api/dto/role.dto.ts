@@ -64,7 +64,7 @@ export class RoleResponseDto {
   @ApiProperty({ description: 'Shipped with the box: cannot be deleted or renamed' }) builtIn: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
 }
 
 export function toRoleResponse(r: RoleEntity): RoleResponseDto {

@@ -40,7 +40,7 @@ export class TeamResponseDto {
   @ApiProperty({ type: [String], format: 'uuid', description: 'Live members' }) memberIds: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deletedAt: string | null;
 }
 

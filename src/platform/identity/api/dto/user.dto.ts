@@ -100,7 +100,7 @@ export class UserResponseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while sign-in is locked after failed attempts' }) lockedUntil: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set while the user is in the recycle bin' }) deletedAt: string | null;
 }
 

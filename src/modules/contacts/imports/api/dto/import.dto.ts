@@ -87,7 +87,7 @@ export class ImportResponseDto extends ImportReportDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The revert\'s job, once asked for' }) revertJobId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Who started the import' }) ownerId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) teamId: string | null;
-  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;

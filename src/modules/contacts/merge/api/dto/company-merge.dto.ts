@@ -9,7 +9,7 @@ export class CompanyFieldChoicesDto {
   @ChoiceProperty('Amount and currency come from one company') annualRevenue?: string;
   @ChoiceProperty('The whole address comes from one company') address?: string;
   @ChoiceProperty(
-    'The company whose parent the primary takes. A choice that would put the primary under itself (its parent would now be one of its subsidiaries) is a 400.',
+    'The company whose parent the primary takes. A choice that would put the primary under itself (its parent would now be one of its subsidiaries, or one of the merged companies) is a 400.',
   )
   parentCompanyId?: string;
 }
