@@ -83,7 +83,7 @@ describe('POST /api/v1/imports, dry run (e2e)', () => {
     }).expect(200);
     expect(res.body).toMatchObject({ rows: 4, created: 2, failed: 2 });
     expect(res.body.errors).toEqual([
-      { row: 2, column: 'Currency', message: 'must be an ISO 4217 code such as "EUR"' },
+      { row: 2, column: 'Currency', message: 'is required with an amount' },
       { row: 3, column: 'Name', message: 'is required' },
     ]);
   });

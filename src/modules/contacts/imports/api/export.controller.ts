@@ -9,10 +9,12 @@ import { CsvExport, EXPORT_FORMATS, ExportService } from '../application/export.
 
 const DESCRIPTION =
   'Every record you can read that matches the same filters, sort and `q` as the list, streamed in one response (no paging: `limit` and `cursor` are refused). ' +
-  'RFC 4180 CSV with a header row; several values in one cell (emails, tags, …) are separated by `;`; one `cf_<key>` column per custom field ' +
+  'RFC 4180 CSV with a header row; several values in one cell (emails, tags, …) are separated by `;`, and a `;`, line break or backslash inside one value ' +
+  'is written with a backslash before it (the tags `a;b` and `c,d` are the cell `a\\;b;c,d`), which imports read back as one value; one `cf_<key>` column per custom field ' +
   '(money: `cf_<key>` is the amount, `cf_<key>.currency` the currency). ' +
   'A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a plain number) ' +
-  'is written with a leading `\'`, which spreadsheets show as text; imports take that apostrophe off again.';
+  'is written with a leading `\'`, which spreadsheets show as text; imports take that apostrophe off again. A value that itself starts with ' +
+  'apostrophes followed by one of those characters gets one more (`\'-x` is written `\'\'-x`), so an export imported back is unchanged.';
 
 const ApiFormatQuery = () => ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' } });
 const ApiCsvResponse = () => ApiResponse({ status: 200, description: 'The CSV file', content: { 'text/csv': { schema: { type: 'string' } } } });
@@ -33,7 +35,7 @@ export class ExportController {
   @ApiListQuery(CONTACT_LIST, CUSTOM_FIELD_FILTERS, { paged: false })
   @ApiProduces('text/csv')
   @ApiCsvResponse()
-  @ApiProblems(400, 401, 403, 429)
+  @ApiProblems(400, 401, 403, { status: 429, description: 'Over the rate limit, or as many exports running on this server as it runs at once (EXPORTS_BUSY); see Retry-After' })
   async contacts(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
     return toFile(await this.exports.csv(actor, 'contacts', query));
   }
@@ -46,7 +48,7 @@ export class ExportController {
   @ApiListQuery(COMPANY_LIST, CUSTOM_FIELD_FILTERS, { paged: false })
   @ApiProduces('text/csv')
   @ApiCsvResponse()
-  @ApiProblems(400, 401, 403, 429)
+  @ApiProblems(400, 401, 403, { status: 429, description: 'Over the rate limit, or as many exports running on this server as it runs at once (EXPORTS_BUSY); see Retry-After' })
   async companies(@CurrentActor() actor: Actor, @RawListQuery() query: unknown): Promise<StreamableFile> {
     return toFile(await this.exports.csv(actor, 'companies', query));
   }

@@ -45,7 +45,12 @@ export class ImportsController {
       'Refused before anything is written: a file part whose content type is not CSV or text (415; text/csv, text/plain, application/csv, application/vnd.ms-excel, application/octet-stream or none are taken), ' +
       'a file that is not text or not UTF-8 (400 naming `file` and the line), CSV it cannot read (400 INVALID_CSV naming `file` and the line), ' +
       'and a mapping that does not fit the file (400 naming `mapping.<column>`: a column the header lacks or names twice, an unknown custom field, a currency column for a field that is not money or without its amount column). ' +
-      'A row with more cells than the header is a row error; shorter rows are padded with blank cells.',
+      'A row with more cells than the header is a row error; shorter rows are padded with blank cells. ' +
+      'What a new record needs (a company\'s name; a contact\'s first name, last name or email; required custom fields) is checked on the rows that create one: ' +
+      'a row that matches a record (update, upsert) is checked like PATCH, its blank cells leaving the stored values. ' +
+      'In a list cell (emails, phones, domains, tags, multiselect options) a backslash before the list separator, a line break or a backslash makes that character part of the value ' +
+      '(`a\\;b;c` is `a;b` and `c`, as the export writes it); before any other character it is kept as it is. A phone number, email or domain given twice in one row is taken once (the first stays the primary). ' +
+      'A cell of apostrophes followed by `=`, `+`, `-`, `@`, a tab or a carriage return loses exactly one apostrophe (the export\'s guard against spreadsheet formulas).',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ImportUploadDto })

@@ -5,6 +5,13 @@ import { ContactEntity } from '../../persistence/contact.entity';
 /** How several values share one cell (emails, phones, tags, multiselect options). */
 export const LIST_SEPARATOR = ';';
 
+/**
+ * A value of a list cell with a backslash before each `;`, line break and backslash it holds, so
+ * that the import (splitList) reads it back as one value: the tags `a;b` and `c,d` are the cell
+ * `a\;b;c,d`. A value without them (nearly all) is written as it is.
+ */
+export const escapeListValue = (value: string): string => (/[;\n\\]/.test(value) ? value.replace(/[;\n\\]/g, (c) => `\\${c}`) : value);
+
 /** One column of an export: its header and how a record fills it (null: an empty cell). */
 export interface CsvColumn<E> {
   header: string;
@@ -14,7 +21,7 @@ export interface CsvColumn<E> {
 type CellSource = string | number | boolean | Date | null | undefined;
 
 const cell = (v: CellSource): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
-const list = (values: readonly string[]): string | null => (values.length ? values.join(LIST_SEPARATOR) : null);
+const list = (values: readonly string[]): string | null => (values.length ? values.map(escapeListValue).join(LIST_SEPARATOR) : null);
 
 /** The columns every owned record ends with: who owns it and when it changed. */
 function recordColumns<E extends ContactEntity | CompanyEntity>(): CsvColumn<E>[] {

@@ -91,6 +91,12 @@ describe('CSV export from COPY rows', () => {
     ]);
   });
 
+  it('escapes `;`, line breaks and backslashes inside the values of a list cell (multiselect options here; tags and the like in SQL)', () => {
+    const interests = contactColumns(defs).find((c) => c.header === 'cf_interests');
+    expect(interests?.value({ customFields: { interests: ['a;b', 'c,d', 'x\\y', 'p\nq'] } } as never)).toBe('a\\;b;c,d;x\\\\y;p\\\nq');
+    expect(interests?.value({ customFields: { interests: ['golf', 'wine'] } } as never)).toBe('golf;wine');
+  });
+
   it('writes the header alone when no row matches, and refuses a truncated last row', async () => {
     const columns = contactColumns([]);
     const plan = csvCopyPlan(metadata, CONTACT_CELLS, columns, []);

@@ -19,8 +19,19 @@ describe('spreadsheet formulas in CSV cells', () => {
     expect(restoreFormula("'plain")).toBe("'plain");
   });
 
+  it('adds its apostrophe to a value the import would otherwise take one off, and the import takes exactly one', () => {
+    expect(neutralizeFormula("'-x")).toBe("''-x");
+    expect(neutralizeFormula("''=1")).toBe("'''=1");
+    expect(neutralizeFormula("'+33612345678")).toBe("''+33612345678");
+    expect(neutralizeFormula("'\tx")).toBe("''\tx");
+    expect(restoreFormula("''-x")).toBe("'-x");
+    expect(restoreFormula("'''@x")).toBe("''@x");
+    for (const v of ["'-x", "''-x", "'=SUM(A1)", "'@", "'+33612345678", "'-12.50", "'\rx", "'", "''", "'a", "'1"]) expect(restoreFormula(neutralizeFormula(v))).toBe(v);
+    for (const v of ["'a", "'1", "'", "it's"]) expect(neutralizeFormula(v)).toBe(v);
+  });
+
   it('decides on a COPY row field exactly as on the value', () => {
-    const leads = ['=', '+', '-', '@', '1', '.', 'a', ''];
+    const leads = ['=', '+', '-', '@', '1', '.', 'a', '', "'", "''", "'=", "'-", "''+", "'a"];
     const tails = ['', '1', '12', '1.5', '1.', '.5', '1.2.3', 'x', '+1', '1e3', '1 2'];
     for (const lead of leads) {
       for (const tail of tails) {

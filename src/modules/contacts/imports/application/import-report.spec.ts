@@ -18,6 +18,13 @@ describe('ReportBuilder', () => {
     expect(next.takeErrorsIfChanged()).toBeNull();
   });
 
+  it('counts a written row refused with several errors once', () => {
+    const b = new ReportBuilder();
+    b.add({ created: 0, updated: 1, skipped: 0, conflicts: [{ row: 3, column: 'name', message: 'is required' }, { row: 3, column: 'customFields.freq', message: 'is required' }, err(5)] });
+    expect(b.report).toMatchObject({ failed: 2, updated: 1 });
+    expect(b.report.errors).toHaveLength(3);
+  });
+
   it('lists at most MAX_REPORTED_ERRORS errors and says when more exist', () => {
     const b = new ReportBuilder();
     for (let i = 1; i <= MAX_REPORTED_ERRORS + 5; i++) b.fail([err(i)]);

@@ -61,7 +61,7 @@ export class ReportBuilder {
   }
 
   /**
-   * The counts of a written batch; rows the database refused count as failed. `notes` are rows
+   * The counts of a written batch; rows the database refused (`conflicts`, one or more errors each) count as failed. `notes` are rows
    * counted as skipped whose reason the report lists (a duplicate of an existing record).
    */
   add(r: { created: number; updated: number; unchanged?: number; skipped: number; conflicts: readonly RowError[]; notes?: readonly RowError[] }): void {
@@ -69,7 +69,8 @@ export class ReportBuilder {
     this.report.updated += r.updated;
     this.report.unchanged += r.unchanged ?? 0;
     this.report.skipped += r.skipped;
-    this.report.failed += r.conflicts.length;
+    // By row: a row that would create without a name and a required field is one failed row with two errors.
+    this.report.failed += new Set(r.conflicts.map((c) => c.row)).size;
     this.addErrors([...r.conflicts, ...(r.notes ?? [])].sort((a, b) => a.row - b.row));
   }
 

@@ -1,5 +1,5 @@
 import { isEmail, isISO31661Alpha2, isISO4217CurrencyCode } from 'class-validator';
-import { applyCustomValues, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
+import { applyCustomValues, checkCustomValue, CustomFieldShape } from '../../../../platform/custom-fields/custom-field-types';
 import { FieldError } from '../../../../platform/errors/domain-error';
 import { CompanyInput, DOMAIN } from '../../application/companies.service';
 import { contactData, ContactData, ContactInput } from '../../application/contact-input';
@@ -24,19 +24,29 @@ export interface MappedContact {
    * the match, as PATCH /contacts reads them with the stored country. `data` then has no phones.
    */
   pendingPhones: string[] | null;
+  /**
+   * What the row lacks to create a record (a name, a required custom field), on update and
+   * upsert: the batch writer reports these once the row turns out to create (ImportBatchWriter.decide).
+   */
+  createOnly: RowError[];
 }
 
 export interface MappedCompany {
   row: number;
   input: CompanyInput;
+  /**
+   * What the row lacks to create a record (a name, a required custom field), on update and
+   * upsert: the batch writer reports these once the row turns out to create (ImportBatchWriter.decide).
+   */
+  createOnly: RowError[];
 }
 
 /** By list separator: the separator, or a line break (a cell a spreadsheet wrapped). */
 const LIST_SPLIT: Record<ListSeparator, RegExp> = { ';': /[;\n]/, ',': /[,\n]/, '|': /[|\n]/ };
 const DMY = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/;
-const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$/;
 const COUNTRY_CODE = 'must be an ISO 3166-1 alpha-2 code';
-const MAX_EMPLOYEES = 2_147_483_647;
+/** The bounds of UpdateCompanyDto.employees, and its messages. */
+const MAX_EMPLOYEES = 10_000_000;
 const MAX_EXTERNAL_ID = 200;
 const CONTACT_LENGTHS: [string, number][] = [
   ['firstName', 100],
@@ -48,26 +58,64 @@ const CONTACT_LENGTHS: [string, number][] = [
   ['postalCode', 20],
   ['source', 100],
 ];
+/** The @MaxLength of CreateCompanyDto / AddressDto, which are the lengths of the columns (a longer value failed the whole batch in SQL). */
+const COMPANY_LENGTHS: [string, number][] = [
+  ['name', 200],
+  ['industry', 100],
+  ['street', 200],
+  ['city', 100],
+  ['region', 100],
+  ['postalCode', 20],
+];
 
-/** The values of a list cell; `;` (what the export writes) unless the import declares another separator. */
-export const splitList = (cell: string, separator: ListSeparator = ';'): string[] =>
-  cell
-    .split(LIST_SPLIT[separator])
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * The values of a list cell; `;` (what the export writes) unless the import declares another
+ * separator. A backslash takes the separator, a line break or itself as part of the value
+ * (`a\;b;c` is `a;b` and `c`: what the export writes for a value holding `;`, see
+ * escapeListValue); before any other character it is an ordinary character, so a plain
+ * `C:\temp` stays as it is.
+ */
+export function splitList(cell: string, separator: ListSeparator = ';'): string[] {
+  if (!cell.includes('\\')) {
+    return cell
+      .split(LIST_SPLIT[separator])
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  const values: string[] = [];
+  let value = '';
+  for (let i = 0; i < cell.length; i++) {
+    const c = cell[i];
+    const next = cell[i + 1];
+    if (c === '\\' && (next === separator || next === '\\' || next === '\n')) {
+      value += next;
+      i++;
+    } else if (c === separator || c === '\n') {
+      values.push(value);
+      value = '';
+    } else value += c;
+  }
+  values.push(value);
+  return values.map((s) => s.trim()).filter(Boolean);
+}
 
 const DATE_FORMAT_NAMES: Record<DateFormat, string> = { iso: 'YYYY-MM-DD', dmy: 'DD.MM.YYYY, day first' };
 /** What the custom-field check says of a bad date, and what an import says instead: the format the import declared. */
 const BAD_DATE = 'must be a date (YYYY-MM-DD)';
 
-/** A day-first or ISO date as YYYY-MM-DD; anything else is left for the field's own check to refuse. */
+/**
+ * A day-first date as YYYY-MM-DD; an ISO cell as it is. Anything else is left for the field's
+ * own check to refuse: a timestamp (`2024-12-31T01:00:00+03:00`) too, as POST /contacts refuses
+ * it. Its date part is not its date in every zone (that one is 2024-12-30 in UTC), and a
+ * migration must not shift a date silently: the row says which column to fix.
+ */
 export function toIsoDate(cell: string, format: DateFormat): string {
   const v = cell.trim();
   if (format === 'dmy') {
     const m = DMY.exec(v);
     return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v;
   }
-  return ISO_DATE.exec(v)?.[1] ?? v;
+  return v;
 }
 
 /**
@@ -106,7 +154,8 @@ function customValue(def: CustomFieldShape, cell: string, dateFormat: DateFormat
     case 'multiselect':
       return splitList(cell, separator);
     case 'money': {
-      const m = /^([A-Za-z]{3})?\s*(-?[\d\s.,]+?)\s*([A-Za-z]{3})?$/.exec(cell.trim());
+      // The currency before or after the amount, of any length: `12 EURO` is a wrong currency, not a wrong amount.
+      const m = /^([A-Za-z]+)?\s*(-?[\d\s.,']+?)\s*([A-Za-z]+)?$/.exec(cell.trim());
       return { amount: decimalText(m?.[2] ?? cell), currency: (m?.[3] ?? m?.[1] ?? '').toUpperCase() };
     }
     default:
@@ -128,6 +177,30 @@ function fieldColumnsOf(mapping: ReadonlyMap<string, Target>): ReadonlyMap<strin
   }
   return out;
 }
+
+/**
+ * Phone cells of a row, each number once: a repeat is dropped, as repeated emails and domains
+ * are, so the first mapped (the primary) keeps its place. The export writes the primary phone in
+ * `primaryPhone` and again in `phones`; mapped back to `phone` and `phones`, it is one number.
+ * Compared as the number each reads as with `country`; a cell that cannot be read yet (a national
+ * number waiting for the matched record's country) by its digits.
+ */
+export function uniquePhones(cells: readonly string[], country: string | null | undefined): string[] {
+  const seen = new Set<string>();
+  return cells.filter((cell) => {
+    const key = normalizePhone(cell, country ? country.toUpperCase() : null) ?? `?${cell.replace(/[\s().\-/]/g, '')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A required custom field the row gives no (valid) value for. */
+const missingRequired = (defs: readonly CustomFieldShape[], values: Record<string, unknown> | null | undefined): FieldError[] =>
+  defs.filter((d) => d.required && (values?.[d.key] === undefined || values[d.key] === null)).map((d) => ({ field: `customFields.${d.key}`, message: 'is required' }));
+
+/** What contactData says of a new contact with neither name nor email. */
+const CONTACT_NEEDS = 'a contact needs a first name, a last name or an email';
 
 /** An external id cell, trimmed; too long is an error of the row. */
 function externalIdOf(r: RowReader): string | null {
@@ -176,24 +249,50 @@ class RowReader {
       const def = this.defs.find((d) => d.key === target.key);
       out[target.key] = def ? customValue(def, cell, this.dateFormat, this.separator) : cell;
     }
-    for (const [key, currency] of currencies) {
-      const money = out[key] as { amount: string; currency: string } | undefined;
-      if (money && typeof money === 'object') money.currency = currency;
+    for (const def of this.defs) {
+      const money = out[def.key] as { amount: string; currency: string } | undefined;
+      if (def.type !== 'money' || !money || typeof money !== 'object') continue;
+      const field = `customFields.${def.key}.currency`;
+      const column = currencies.get(def.key);
+      // Two currencies for one amount (`10 USD` in the amount cell, EUR in the currency column):
+      // neither is taken for the other, since storing 10 EUR for 10 USD would be silently wrong.
+      if (column !== undefined && money.currency && money.currency !== column) {
+        this.report([{ field, message: 'differs from the currency given with the amount' }]);
+        delete out[def.key];
+      } else if (column !== undefined) money.currency = column;
+      else if (money.currency) {
+        // The currency of the amount cell (`12 EURO`): a wrong one is named by that cell's column, even when a (blank) currency column is mapped.
+        const checked = checkCustomValue(def, money);
+        if (!checked.ok && checked.at === 'currency') {
+          this.report([{ field: `customFields.${def.key}`, message: checked.message }]);
+          delete out[def.key];
+        }
+      } else {
+        // No currency at all: say so, rather than call a blank cell a bad ISO 4217 code.
+        const message = this.fieldColumns.has(field) ? 'is required with an amount' : 'needs its currency, such as "1234.50 EUR", or a currency column';
+        this.report([{ field, message }]);
+        delete out[def.key];
+      }
     }
     return Object.keys(out).length ? out : undefined;
   }
 
   /** Field errors of the domain checks (`emails[0].email`, `customFields.score`) named by their CSV column. */
   report(errors: readonly FieldError[]): void {
-    for (const e of errors) {
+    this.errors.push(...this.named(errors));
+  }
+
+  /** Field errors as row errors (see report), without adding them to the row's errors. */
+  named(errors: readonly FieldError[]): RowError[] {
+    return errors.map((e) => {
       const message = e.message === BAD_DATE ? `must be a date (${DATE_FORMAT_NAMES[this.dateFormat]})` : e.message;
       const path = e.field.startsWith('customFields.') ? e.field : e.field.split(/[.[]/)[0];
       const columns = this.fieldColumns;
       // `customFields.<key>.currency` without a currency column of its own: the money column carries it.
       const column =
         columns.get(path) ?? (path.startsWith('customFields.') ? columns.get(path.split('.').slice(0, 2).join('.')) : undefined) ?? columns.get(path.replace(/s$/, '')) ?? columns.get(`${path}s`);
-      this.errors.push({ row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message });
-    }
+      return { row: this.row.row, column: column === undefined ? e.field : columnName(this.mapping, column), message };
+    });
   }
 }
 
@@ -205,8 +304,8 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     ...splitList(r.field('emails') ?? '', r.separator).map((e): [string, string] => ['emails', e]),
   ];
   const emails = emailCells.map(([, e]) => e);
-  const phones = [...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '', r.separator)];
   const country = r.field('country')?.trim();
+  const phones = uniquePhones([...(r.field('phone') ? [r.field('phone') as string] : []), ...splitList(r.field('phones') ?? '', r.separator)], country);
   // Update and upsert read a national number with the matched record's country, as PATCH does:
   // known only once the batch is matched, so the writer reads these numbers then.
   const pendingPhones = opts.mode !== 'create' && !country && phones.some((p) => !normalizePhone(p, null)) ? phones : null;
@@ -241,7 +340,17 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     customFields: r.customFields(),
   };
   const { data, errors } = contactData(input, null, defs, new Set(), new Map());
-  r.report(errors);
+  // The requirements of a new contact (a name or an email, the required custom fields) are
+  // contactData's checks of a create. Update and upsert only learn whether a row creates once it
+  // is matched: a matched row is checked like PATCH (a blank cell keeps the stored value, so it
+  // can never miss a requirement), and the batch writer refuses a row that would create while
+  // missing one (MappedContact.createOnly). Mode create has every row create: refused now.
+  const requirements: FieldError[] = [
+    ...(!data.firstName && !data.lastName && !data.emails?.length ? [{ field: 'firstName', message: CONTACT_NEEDS }] : []),
+    ...missingRequired(defs, data.customFields),
+  ];
+  const deferred = opts.mode === 'create' ? [] : requirements;
+  r.report(errors.filter((e) => !deferred.some((d) => d.field === e.field && d.message === e.message)));
   // What the request DTO of POST /contacts checks before contactData sees the input.
   for (const [field, max] of CONTACT_LENGTHS) {
     const value = r.field(field)?.trim();
@@ -252,7 +361,10 @@ export function mapContactRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   if (input.lifecycleStage && !(LIFECYCLE_STAGES as readonly string[]).includes(input.lifecycleStage)) {
     r.report([{ field: 'lifecycleStage', message: `must be one of ${LIFECYCLE_STAGES.join(', ')}` }]);
   }
-  return { contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [], externalId, pendingPhones }, errors: r.errors };
+  return {
+    contact: r.errors.length ? null : { row: row.row, data, emailKeys: data.emailKeys ?? [], externalId, pendingPhones, createOnly: r.named(deferred) },
+    errors: r.errors,
+  };
 }
 
 /** A company row as the input of `POST /companies`, with the checks that need no database. */
@@ -260,8 +372,11 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   const r = new RowReader(row, opts.mapping, defs, opts.dateFormat, opts.listSeparator);
   const fail = (field: string, message: string) => r.report([{ field, message }]);
   const name = r.field('name')?.trim();
-  if (!name) fail('name', 'is required');
-  else if (name.length > 200) fail('name', 'must be at most 200 characters');
+  // The rules of POST /companies (CreateCompanyDto, AddressDto): the columns' lengths.
+  for (const [field, max] of COMPANY_LENGTHS) {
+    const value = r.field(field)?.trim();
+    if (value && value.length > max) fail(field, `must be at most ${max} characters`);
+  }
   const domains = [...new Set([...(r.field('domain') ? [r.field('domain') as string] : []), ...splitList(r.field('domains') ?? '', r.separator)].map(normalizeDomain).filter(Boolean))];
   // The rule of POST /companies.
   for (const d of domains) if (!DOMAIN.test(d)) fail(r.field('domains') !== undefined ? 'domains' : 'domain', `${JSON.stringify(d.slice(0, 80))} is not a domain name`);
@@ -270,7 +385,10 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   const employeesCell = r.field('employees');
   if (employeesCell !== undefined) {
     const text = employeesCell.trim().replace(/[\s.,']/g, '');
-    if (!/^\d{1,10}$/.test(text) || +text > MAX_EMPLOYEES) fail('employees', 'must be a whole number');
+    // The checks and messages of UpdateCompanyDto.employees (@IsInt, @Min(0), @Max).
+    if (!/^-?\d{1,10}$/.test(text)) fail('employees', 'must be a whole number');
+    else if (+text < 0) fail('employees', 'must not be less than 0');
+    else if (+text > MAX_EMPLOYEES) fail('employees', `must not be greater than ${MAX_EMPLOYEES}`);
     else employees = +text;
   }
   const amount = r.field('annualRevenue');
@@ -279,16 +397,23 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
   if (amount !== undefined) {
     const text = decimalText(amount);
     if (!/^-?\d{1,15}(\.\d{1,4})?$/.test(text)) fail('annualRevenue', 'must be a decimal number');
-    else if (!currency || !/^[A-Z]{3}$/.test(currency) || !isISO4217CurrencyCode(currency)) fail('annualRevenueCurrency', 'must be an ISO 4217 code such as "EUR"');
+    else if (!currency) fail('annualRevenueCurrency', 'is required with an amount');
+    else if (!/^[A-Z]{3}$/.test(currency) || !isISO4217CurrencyCode(currency)) fail('annualRevenueCurrency', 'must be an ISO 4217 code such as "EUR"');
     else annualRevenue = { amount: text, currency };
   }
   const country = r.field('country')?.trim().toUpperCase();
   if (country !== undefined && !isISO31661Alpha2(country)) fail('country', COUNTRY_CODE);
   const customFields = r.customFields();
-  r.report(applyCustomValues(defs, {}, customFields, true).problems);
+  // Checked like PATCH; the requirements of a new company (a name, the required custom fields)
+  // apply to a row that creates one: refused now in mode create (every row creates), by the batch
+  // writer in update and upsert once it knows the row creates (as mapContactRow explains).
+  const { values, problems } = applyCustomValues(defs, {}, customFields, false);
+  r.report(problems);
+  const requirements: FieldError[] = [...(name ? [] : [{ field: 'name', message: 'is required' }]), ...missingRequired(defs, values)];
+  if (opts.mode === 'create') r.report(requirements);
   const input: CompanyInput = {
     ...(externalId ? { externalId } : {}),
-    name,
+    ...(name ? { name } : {}),
     domains,
     industry: r.field('industry')?.trim() ?? null,
     employees,
@@ -297,5 +422,5 @@ export function mapCompanyRow(row: CsvRow, opts: ImportOptions, defs: readonly C
     tags: splitList(r.field('tags') ?? '', r.separator),
     customFields,
   };
-  return { company: r.errors.length ? null : { row: row.row, input }, errors: r.errors };
+  return { company: r.errors.length ? null : { row: row.row, input, createOnly: opts.mode === 'create' ? [] : r.named(requirements) }, errors: r.errors };
 }

@@ -11,7 +11,7 @@ import { newId } from '../../../../platform/database/columns';
 import { normalizePhones } from '../../domain/normalize';
 import { CompanyEntity } from '../../persistence/company.entity';
 import { ContactEntity } from '../../persistence/contact.entity';
-import { MappedCompany, MappedContact } from '../application/row-mapper';
+import { MappedCompany, MappedContact, uniquePhones } from '../application/row-mapper';
 import { ImportEntity, ImportMode, MatchBy } from '../domain/import-options';
 import { EXTERNAL_ID_TAKEN, RowError } from '../domain/import-status';
 import { CopyBuffer, copyJson, copyNumber, copyText, copyTextArray } from './copy-text';
@@ -23,6 +23,7 @@ import {
   auditSnapshotSql,
   auditUpdateDiffSql,
   contactSearchTextSql,
+  customFieldsMergeSql,
   jsonListUnionSql,
   SqlBuilder,
   SQL_UUID_V7,
@@ -61,7 +62,11 @@ export interface BatchResult {
   /** Matched rows whose merged values equal the stored ones: nothing written. */
   unchanged: number;
   skipped: number;
-  /** Rows refused once matched (an external id another record holds, an ambiguous or forbidden match, a phone the match's country cannot read). */
+  /**
+   * Errors of rows refused once matched (an external id another record holds, an ambiguous or
+   * forbidden match, a phone the match's country cannot read, a row that would create a record
+   * while missing what a new one needs: one error per missing field).
+   */
   conflicts: RowError[];
   /** Rows skipped as duplicates of a contact the importer can see, by id (counted in `skipped`). */
   notes: RowError[];
@@ -92,7 +97,8 @@ export class RoundPlanner {
   }
 }
 
-const STAGE_HEAD = ['row_no', 'rnd', 'new_id'];
+/** Each row starts with its number, round and the id it creates; `create_errors`: what it lacks to create (MappedContact.createOnly). */
+const STAGE_HEAD = ['row_no', 'rnd', 'new_id', 'create_errors'];
 
 /** Emails per GIN lookup when a batch is matched by email (see ImportBatchWriter.match). */
 const EMAIL_LOOKUP_CHUNK = 250;
@@ -105,7 +111,7 @@ const EMAIL_LOOKUP_CHUNK = 250;
 const AUDIT_CREATED_VALUES = false;
 
 const CONTACT_STAGE = `
-  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL,
+  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL, create_errors jsonb,
   external_id text, first_name text, last_name text, emails jsonb, email_keys text[], primary_email text,
   phones jsonb, phone_keys text[], primary_phone text, job_title text, street text, city text, region text,
   postal_code text, country text, lifecycle_stage text, source text, tags text[], custom_fields jsonb, search_text text,
@@ -115,21 +121,22 @@ const CONTACT_COPY = [...STAGE_HEAD, 'external_id', 'first_name', 'last_name', '
 const CONTACT_SCALARS = ['external_id', 'first_name', 'last_name', 'job_title', 'street', 'city', 'region', 'postal_code', 'country', 'lifecycle_stage', 'source'];
 
 const COMPANY_STAGE = `
-  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL,
+  row_no integer PRIMARY KEY, rnd integer NOT NULL, new_id uuid NOT NULL, create_errors jsonb,
   external_id text, name text, domains text[], industry text, employees integer, annual_revenue_amount numeric, annual_revenue_currency text,
   street text, city text, region text, postal_code text, country text, tags text[], custom_fields jsonb, search_text text,
   target_id uuid, action text, err_column text, err_message text, dup_of uuid`;
 const COMPANY_COPY = [...STAGE_HEAD, 'external_id', 'name', 'domains', 'industry', 'employees', 'annual_revenue_amount', 'annual_revenue_currency', 'street', 'city', 'region', 'postal_code', 'country', 'tags', 'custom_fields', 'search_text'];
 const COMPANY_SCALARS = ['external_id', 'name', 'industry', 'employees', 'street', 'city', 'region', 'postal_code', 'country'];
 
-const head = (row: number, round: number, newRecordId: string) => `${row}\t${round}\t${newRecordId}`;
+const head = (row: number, round: number, newRecordId: string, createOnly: readonly RowError[]) =>
+  `${row}\t${round}\t${newRecordId}\t${createOnly.length ? copyJson(createOnly.map(({ column, message }) => ({ column, message }))) : '\\N'}`;
 const nonEmpty = (o: Record<string, unknown> | null | undefined) => (o && Object.keys(o).length ? o : null);
 
 /** One contact row as a COPY line of the staging table. */
 export function contactLine(c: MappedContact, round: number): string {
   const d = c.data;
   return [
-    head(c.row, round, newId()),
+    head(c.row, round, newId(), c.createOnly),
     copyText(c.externalId),
     copyText(d.firstName),
     copyText(d.lastName),
@@ -159,7 +166,7 @@ export function companyLine(c: MappedCompany, round: number, searchText: string)
   const i = c.input;
   const a = i.address ?? {};
   return [
-    head(c.row, round, newId()),
+    head(c.row, round, newId(), c.createOnly),
     copyText(i.externalId ?? null),
     copyText(i.name ?? null),
     copyTextArray(i.domains ?? null),
@@ -226,7 +233,7 @@ export class ImportBatchWriter {
         `phone_keys = ${arrayUnionSql('p.phone_keys', 's.phone_keys')}`,
         `primary_phone = COALESCE(p.primary_phone, s.primary_phone)`,
         `tags = ${arrayUnionSql('p.tags', 's.tags')}`,
-        `custom_fields = p.custom_fields || COALESCE(s.custom_fields, '{}'::jsonb)`,
+        `custom_fields = ${customFieldsMergeSql('p.custom_fields', 's.custom_fields')}`,
       ],
       searchText: () => contactSearchTextSql({ firstName: 'm.first_name', lastName: 'm.last_name', emailKeys: 'm.email_keys', phoneKeys: 'm.phone_keys', companyIds: 'p.company_ids' }),
       insert: () => [
@@ -257,7 +264,7 @@ export class ImportBatchWriter {
         `annual_revenue_amount = CASE WHEN s.annual_revenue_amount IS NULL THEN p.annual_revenue_amount ELSE s.annual_revenue_amount END`,
         `annual_revenue_currency = CASE WHEN s.annual_revenue_amount IS NULL THEN p.annual_revenue_currency ELSE s.annual_revenue_currency END`,
         `tags = ${arrayUnionSql('p.tags', 's.tags')}`,
-        `custom_fields = p.custom_fields || COALESCE(s.custom_fields, '{}'::jsonb)`,
+        `custom_fields = ${customFieldsMergeSql('p.custom_fields', 's.custom_fields')}`,
       ],
       searchText: () => `array_to_string(ARRAY[m.name::text] || m.domains, ' ')`,
       insert: () => [
@@ -322,11 +329,12 @@ export class ImportBatchWriter {
       else if (c.action === 'unchanged') result.unchanged = c.n;
       else if (c.action === 'skip' || c.action === 'duplicate') result.skipped += c.n;
     }
-    const refused = await this.query<{ row_no: number; action: string; err_column: string | null; err_message: string | null; dup_of: string | null }>(
-      `SELECT row_no, action, err_column, err_message, dup_of FROM import_stage WHERE action IN ('conflict', 'failed', 'duplicate') ORDER BY row_no`,
+    const refused = await this.query<{ row_no: number; action: string; err_column: string | null; err_message: string | null; dup_of: string | null; create_errors: RowError[] | null }>(
+      `SELECT row_no, action, err_column, err_message, dup_of, create_errors FROM import_stage WHERE action IN ('conflict', 'failed', 'duplicate', 'incomplete') ORDER BY row_no`,
     );
     for (const r of refused) {
       if (r.action === 'conflict') result.conflicts.push({ row: r.row_no, column: ctx.externalIdColumn, message: EXTERNAL_ID_TAKEN });
+      else if (r.action === 'incomplete') result.conflicts.push(...(r.create_errors ?? []).map((e) => ({ row: r.row_no, column: e.column, message: e.message })));
       else if (r.action === 'failed') result.conflicts.push({ row: r.row_no, column: r.err_column ?? '', message: r.err_message ?? '' });
       else result.notes.push({ row: r.row_no, column: r.err_column ?? '', message: duplicateOf(r.dup_of as string) });
     }
@@ -418,10 +426,14 @@ export class ImportBatchWriter {
   private async decide(ctx: BatchContext, e: EntitySql, round: number): Promise<void> {
     const matched = ctx.mode === 'create' ? 'skip' : 'update';
     const unmatched = ctx.mode === 'update' ? 'skip' : 'create';
-    await this.query(`UPDATE import_stage SET action = CASE WHEN err_message IS NOT NULL THEN 'failed' WHEN target_id IS NOT NULL THEN $1 ELSE $2 END WHERE rnd = ${round}`, [
-      matched,
-      unmatched,
-    ]);
+    // A row that would create a record while missing what a new record needs (a name, a required
+    // custom field: MappedContact.createOnly) is refused now that it is known to create; a row
+    // that matches is checked like PATCH, where blank cells keep the stored values.
+    await this.query(
+      `UPDATE import_stage SET action = CASE WHEN err_message IS NOT NULL THEN 'failed' WHEN target_id IS NOT NULL THEN $1 WHEN $2 = 'create' AND create_errors IS NOT NULL THEN 'incomplete' ELSE $2 END
+        WHERE rnd = ${round}`,
+      [matched, unmatched],
+    );
     await this.query(
       `UPDATE import_stage s SET action = 'conflict'
         WHERE s.rnd = ${round} AND s.action IN ('create', 'update') AND s.external_id IS NOT NULL
@@ -443,8 +455,9 @@ export class ImportBatchWriter {
     if (!rows.length) return;
     const column = ctx.phoneColumn ?? 'phones';
     const read = rows.map((r) => {
+      // A number given twice (once national, once with its +prefix) is one number, as the mapper merges the others.
       const { phones, errors } = normalizePhones(
-        r.pending_phones.map((number, i) => ({ number, primary: i === 0 })),
+        uniquePhones(r.pending_phones, r.country).map((number, i) => ({ number, primary: i === 0 })),
         r.country,
       );
       if (errors.length) return { row_no: r.row_no, err_column: column, err_message: errors[0].message };

@@ -88,3 +88,19 @@ export function jsonListUnionSql(current: string, currentKeys: string, added: st
     SELECT jsonb_agg(CASE WHEN jsonb_array_length(${current}) > 0 THEN jsonb_set(e.v, '{primary}', 'false') ELSE e.v END ORDER BY e.o)
       FROM jsonb_array_elements(${added}) WITH ORDINALITY e(v, o) WHERE NOT ((e.v->>'${key}') = ANY(${currentKeys}))), '[]'::jsonb) END)`;
 }
+
+const DECIMAL_TEXT = `'^-?[0-9]+([.][0-9]+)?$'`;
+
+/**
+ * A matched record's custom values (`prev`, jsonb) with a row's (`staged`) merged over them, as
+ * `prev || staged`, except that a money value whose amount and currency equal the stored ones
+ * keeps the stored value: the API stores an amount as it was written (`1200.50`), and a file
+ * writing the same amount as `1200.5` changes nothing (no new version, no receipt to revert).
+ */
+export function customFieldsMergeSql(prev: string, staged: string): string {
+  const same = `jsonb_typeof(n.value) = 'object' AND jsonb_typeof(o.value) = 'object' AND n.value ->> 'currency' = o.value ->> 'currency'
+                AND n.value ->> 'amount' ~ ${DECIMAL_TEXT} AND o.value ->> 'amount' ~ ${DECIMAL_TEXT}`;
+  // Nested CASEs: the amounts are cast only once both are known to be decimals.
+  const value = `CASE WHEN ${same} THEN CASE WHEN (n.value ->> 'amount')::numeric = (o.value ->> 'amount')::numeric THEN o.value ELSE n.value END ELSE n.value END`;
+  return `${prev} || COALESCE((SELECT jsonb_object_agg(n.key, ${value}) FROM jsonb_each(${staged}) n LEFT JOIN jsonb_each(${prev}) o ON o.key = n.key), '{}'::jsonb)`;
+}

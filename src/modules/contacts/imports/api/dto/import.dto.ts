@@ -51,13 +51,13 @@ export class ImportUploadDto {
   })
   matchBy?: string;
   @ApiProperty({ type: 'boolean', required: false, default: false, description: 'true: only the report of what the import would do (200), nothing written; false: the import runs as a job (202)' }) dryRun?: boolean;
-  @ApiProperty({ enum: DATE_FORMATS, required: false, default: 'iso', description: 'How date cells are written: iso (2024-12-31) or dmy (31.12.2024, 31/12/2024)' }) dateFormat?: string;
+  @ApiProperty({ enum: DATE_FORMATS, required: false, default: 'iso', description: 'How date cells are written: iso (2024-12-31, a date alone: a timestamp is a row error) or dmy (31.12.2024, 31/12/2024)' }) dateFormat?: string;
   @ApiProperty({ enum: DELIMITERS, required: false, default: 'auto', description: 'auto: the separator that occurs most in the header row' }) delimiter?: string;
   @ApiProperty({
     enum: LIST_SEPARATORS,
     required: false,
     default: ';',
-    description: 'What separates several values in one cell of a list field (emails, phones, domains, tags, multiselect options); a line break always does. The export writes `;`, so a value may hold a comma ("Key account, DACH")',
+    description: 'What separates several values in one cell of a list field (emails, phones, domains, tags, multiselect options); a line break always does. The export writes `;`, so a value may hold a comma ("Key account, DACH"); a backslash before the separator, a line break or a backslash makes it part of the value (`a\\;b;c` is `a;b` and `c`, as the export writes it)',
   })
   listSeparator?: string;
 }
