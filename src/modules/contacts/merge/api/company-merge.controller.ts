@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { DELETED_PRIMARY_ID, STANDING_MERGE_ID } from './merge-problems';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
@@ -28,7 +29,7 @@ export class CompanyMergeController {
   @ApiProblems(400, 401, 403, 404, {
     status: 409,
     description: 'A company was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId`); or a retry while the request with its Idempotency-Key still runs',
-    extensions: { mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' } },
+    extensions: { mergeId: STANDING_MERGE_ID },
   })
   async merge(@CurrentActor() actor: Actor, @Body() body: MergeCompaniesDto): Promise<CompanyMergeResponseDto> {
     return toCompanyMergeResponse(await this.merges.merge(actor, body));
@@ -48,8 +49,8 @@ export class CompanyMergeController {
     status: 409,
     description: 'Undone already (MERGE_ALREADY_UNDONE), the primary changed since (MERGE_PRIMARY_CHANGED), was merged into another (MERGE_PRIMARY_MERGED, with `mergeId`) or is in the recycle bin (MERGE_PRIMARY_DELETED, with `primaryId`)',
     extensions: {
-      mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' },
-      primaryId: { type: 'string', format: 'uuid', description: 'The primary, in the recycle bin (MERGE_PRIMARY_DELETED)' },
+      mergeId: STANDING_MERGE_ID,
+      primaryId: DELETED_PRIMARY_ID,
     },
   })
   async undo(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<CompanyMergeResponseDto> {

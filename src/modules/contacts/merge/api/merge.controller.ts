@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { DELETED_PRIMARY_ID, STANDING_MERGE_ID } from './merge-problems';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../../../../platform/access/actor';
 import { CurrentActor, RequirePermission } from '../../../../platform/access/decorators';
@@ -29,7 +30,7 @@ export class MergeController {
     status: 409,
     description: 'A contact was merged into another by a merge that still stands (ALREADY_MERGED, with `mergeId`), or was erased (CONTACT_ERASED, with `erasedIds`); or a retry while the request with its Idempotency-Key still runs',
     extensions: {
-      mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' },
+      mergeId: STANDING_MERGE_ID,
       erasedIds: { type: 'array', items: { type: 'string', format: 'uuid' }, description: 'The erased contacts (CONTACT_ERASED)' },
     },
   })
@@ -50,8 +51,8 @@ export class MergeController {
     status: 409,
     description: 'Undone already (MERGE_ALREADY_UNDONE), the primary changed since (MERGE_PRIMARY_CHANGED), was merged into another (MERGE_PRIMARY_MERGED, with `mergeId`) or is in the recycle bin (MERGE_PRIMARY_DELETED, with `primaryId`), or a person it joined was erased (MERGE_ERASED)',
     extensions: {
-      mergeId: { type: 'string', format: 'uuid', description: 'The merge that still stands (ALREADY_MERGED, MERGE_PRIMARY_MERGED)' },
-      primaryId: { type: 'string', format: 'uuid', description: 'The primary, in the recycle bin (MERGE_PRIMARY_DELETED)' },
+      mergeId: STANDING_MERGE_ID,
+      primaryId: DELETED_PRIMARY_ID,
     },
   })
   async undo(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string): Promise<MergeResponseDto> {
